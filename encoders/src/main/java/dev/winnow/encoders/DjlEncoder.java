@@ -218,9 +218,9 @@ public final class DjlEncoder implements Encoder {
         float[][] vectors;
         try {
           vectors = pool(forward(batch), batch);
-        } catch (RuntimeException e) {
-          throw new EncodingException("encoding failed for batch of texts " + Arrays.asList(order).subList(start, end)
-              + " with model " + name + ": " + e.getMessage(), e);
+        } catch (EncodingException e) {
+          throw new EncodingException("encoding failed for the batch of texts "
+              + Arrays.asList(order).subList(start, end) + ": " + e.getMessage(), e.getCause());
         }
         for (int i = start; i < end; i++) {
           out[order[i]] = vectors[i - start];
@@ -368,8 +368,9 @@ public final class DjlEncoder implements Encoder {
       float[] poolerData = pooled == null ? null : pooled.toFloatArray();
       out.close();
       return new Forward(hiddenData, seq, h, poolerData);
-    } catch (TranslateException e) {
-      throw new EncodingException("model " + name + " failed on a batch of " + rows + " texts: " + e.getMessage(), e);
+    } catch (TranslateException | ai.djl.engine.EngineException e) {
+      throw new EncodingException("model " + name + " failed on a batch of " + rows + " texts of up to " + seq
+          + " tokens: " + e.getMessage(), e);
     } finally {
       idle.offer(predictor);
     }
