@@ -4,6 +4,7 @@ import com.google.gson.GsonBuilder;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
+import dev.winnow.encoders.BundledModel;
 import dev.winnow.encoders.DjlEncoder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -64,7 +65,9 @@ public final class EncodeBenchmark {
     System.out.println("Encode throughput, " + texts.size() + " STS-B test sentences, " + repeats + " repeats");
     System.out.println(facts);
 
-    try (DjlEncoder winnow = DjlEncoder.defaultModel()) {
+    Path minilm = BundledModel.ALL_MINILM_L6_V2.extract();
+    try (DjlEncoder winnow = DjlEncoder.open(minilm);
+        DjlEncoder fewestBatches = DjlEncoder.builder(minilm).batchOverheadTokens(1_000_000).build()) {
       AllMiniLmL6V2EmbeddingModel lc4j = new AllMiniLmL6V2EmbeddingModel();
       checkSameVectors(winnow, lc4j, texts.subList(0, 32));
       double avgTokens = average(winnow.tokenCounts(texts));
@@ -95,6 +98,11 @@ public final class EncodeBenchmark {
         }
       });
       runners.put("Winnow, all texts in one call (batches of 32)", winnow::encode);
+      runners.put("Winnow, batch 32, fewest batches (no padding-aware planning)", t -> {
+        for (int i = 0; i < t.size(); i += 32) {
+          fewestBatches.encode(t.subList(i, Math.min(t.size(), i + 32)));
+        }
+      });
 
       for (Runner r : runners.values()) { // warm-up
         r.run(texts.subList(0, Math.min(200, texts.size())));
