@@ -1,39 +1,19 @@
 package dev.winnow.encoders;
 
-import ai.djl.MalformedModelException;
-import ai.djl.engine.Engine;
 import ai.djl.huggingface.tokenizers.Encoding;
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.inference.Predictor;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.Model;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
-import ai.djl.translate.NoopTranslator;
-import ai.djl.translate.TranslateException;
-import ai.djl.util.PairList;
 import dev.winnow.DualEncoder;
 import dev.winnow.Encoder;
 import dev.winnow.EncodingException;
 import dev.winnow.ModelLoadException;
 import dev.winnow.Similarity;
 import dev.winnow.encoders.internal.ModelDirectory;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
+import dev.winnow.encoders.internal.TransformerModel;
+import dev.winnow.encoders.internal.TransformerModel.Output;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -66,13 +46,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * afterwards every method but {@code close} throws {@link IllegalStateException}.
  */
 public final class DjlEncoder implements Encoder {
-  private static final Set<String> KNOWN_INPUTS = Set.of("input_ids", "attention_mask", "token_type_ids");
-
+  private final TransformerModel model;
   private final String name;
   private final ModelFormat format;
-  private final Model model;
-  private final HuggingFaceTokenizer tokenizer;
-  private final List<String> inputs;
   private final Pooling pooling;
   private final boolean normalize;
   private final int maxLength;
@@ -84,18 +60,14 @@ public final class DjlEncoder implements Encoder {
   private final Map<String, String> prompts;
   private final String modelId;
 
-  private final ConcurrentLinkedQueue<Predictor<NDList, NDList>> idle = new ConcurrentLinkedQueue<>();
-  private final List<Predictor<NDList, NDList>> predictors = new ArrayList<>();
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private boolean closed;
 
-  private DjlEncoder(Builder b, ModelDirectory md, Model model,
-      HuggingFaceTokenizer tokenizer, List<String> inputs, int maxLength) {
-    this.name = md.dir().getFileName().toString();
-    this.format = md.format();
+  private DjlEncoder(Builder b, TransformerModel model, int maxLength) {
+    ModelDirectory md = model.directory();
     this.model = model;
-    this.tokenizer = tokenizer;
-    this.inputs = List.copyOf(inputs);
+    this.name = model.name();
+    this.format = md.format();
     this.pooling = first(b.pooling, md.pooling(), Pooling.MEAN);
     this.normalize = first(b.normalize, md.normalize(), Boolean.FALSE);
     this.maxLength = maxLength;
@@ -104,18 +76,16 @@ public final class DjlEncoder implements Encoder {
     this.batchOverheadTokens = b.batchOverheadTokens;
     this.similarity = first(b.similarity, md.similarity(), Similarity.COSINE);
     this.prompts = md.prompts();
-    this.modelId = name + "@" + fingerprint(md.modelFile()) + ";pooling=" + pooling + ";normalize=" + normalize
+    this.modelId = name + "@" + model.fingerprint() + ";pooling=" + pooling + ";normalize=" + normalize
         + ";maxLength=" + maxLength;
     // One forward pass over an empty text checks the outputs against the settings and finds the hidden size
     // of models whose directory does not state it (TorchScript exports without config.json).
     Forward probe = forward(tokenize(List.of("")));
-    if (pooling == Pooling.POOLER && (probe.pooler == null || probe.pooler.length != probe.hiddenSize)) {
-      predictors.forEach(Predictor::close);
-      throw new ModelLoadException("pooling POOLER needs a [batch, hidden] pooler output, but model "
-          + md.modelFile() + " returns none; use CLS or MEAN");
+    if (pooling == Pooling.POOLER && probe.pooler == null) {
+      throw new ModelLoadException("pooling POOLER needs a [batch, " + probe.hiddenSize + "] pooler output, but"
+          + " model " + md.modelFile() + " returns none; use CLS or MEAN");
     }
     if (md.dimension() != null && md.dimension() != probe.hiddenSize) {
-      predictors.forEach(Predictor::close);
       throw new ModelLoadException("model " + md.modelFile() + " returns " + probe.hiddenSize
           + "-dimensional token vectors but its configuration says " + md.dimension());
     }
@@ -217,7 +187,7 @@ public final class DjlEncoder implements Encoder {
       for (int i = 0; i < order.length; i++) {
         lengths[i] = encodings[order[i]].getIds().length;
       }
-      int[] ends = planBatches(lengths, batchSize, batchOverheadTokens);
+      int[] ends = TransformerModel.planBatches(lengths, batchSize, batchOverheadTokens);
       for (int b = 0, start = 0; b < ends.length; start = ends[b++]) {
         int end = ends[b];
         Encoding[] batch = new Encoding[end - start];
@@ -273,7 +243,7 @@ public final class DjlEncoder implements Encoder {
     lifecycle.readLock().lock();
     try {
       ensureOpen();
-      Encoding[] e = texts.isEmpty() ? new Encoding[0] : tokenizer.batchEncode(texts);
+      Encoding[] e = texts.isEmpty() ? new Encoding[0] : model.tokenizer().batchEncode(texts);
       return Arrays.stream(e).mapToInt(x -> x.getIds().length).toArray();
     } finally {
       lifecycle.readLock().unlock();
@@ -285,15 +255,10 @@ public final class DjlEncoder implements Encoder {
   public void close() {
     lifecycle.writeLock().lock();
     try {
-      if (closed) {
-        return;
+      if (!closed) {
+        closed = true;
+        model.close();
       }
-      closed = true;
-      predictors.forEach(Predictor::close);
-      predictors.clear();
-      idle.clear();
-      model.close();
-      tokenizer.close();
     } finally {
       lifecycle.writeLock().unlock();
     }
@@ -311,7 +276,7 @@ public final class DjlEncoder implements Encoder {
   }
 
   private Encoding[] tokenize(List<String> texts) {
-    Encoding[] encodings = tokenizer.batchEncode(texts);
+    Encoding[] encodings = model.tokenizer().batchEncode(texts);
     if (truncation == Truncation.REJECT) {
       for (int i = 0; i < encodings.length; i++) {
         if (encodings[i].exceedMaxLength()) {
@@ -323,66 +288,28 @@ public final class DjlEncoder implements Encoder {
     return encodings;
   }
 
-  /** The model's outputs for one padded batch, copied to the heap. */
+  /** The outputs pooling needs: the last hidden state [rows, seq, hidden] and the pooler output, if any. */
   private record Forward(float[] hidden, int seqLength, int hiddenSize, float[] pooler) {}
 
   private Forward forward(Encoding[] batch) {
-    int rows = batch.length;
-    int seq = 0;
-    for (Encoding e : batch) {
-      seq = Math.max(seq, e.getIds().length);
-    }
-    long[] ids = new long[rows * seq];
-    long[] mask = new long[rows * seq];
-    long[] types = new long[rows * seq];
-    for (int r = 0; r < rows; r++) {
-      long[] id = batch[r].getIds();
-      long[] m = batch[r].getAttentionMask();
-      long[] t = batch[r].getTypeIds();
-      System.arraycopy(id, 0, ids, r * seq, id.length);
-      System.arraycopy(m, 0, mask, r * seq, m.length);
-      System.arraycopy(t, 0, types, r * seq, t.length);
-    }
-    Predictor<NDList, NDList> predictor = borrow();
-    try (NDManager manager = model.getNDManager().newSubManager()) {
-      Shape shape = new Shape(rows, seq);
-      NDList in = new NDList(inputs.size());
-      for (String input : inputs) {
-        long[] data = switch (input) {
-          case "input_ids" -> ids;
-          case "attention_mask" -> mask;
-          default -> types;
-        };
-        NDArray a = manager.create(data, shape);
-        a.setName(input);
-        in.add(a);
+    List<Output> outputs = model.forward(batch);
+    Output hidden = null;
+    Output pooled = null;
+    for (Output o : outputs) {
+      if (hidden == null && o.shape().length == 3) {
+        hidden = o;
+      } else if (pooled == null && o.shape().length == 2 && o.dim(0) == batch.length) {
+        pooled = o;
       }
-      NDList out = predictor.predict(in);
-      NDArray hidden = null;
-      NDArray pooled = null;
-      for (NDArray a : out) {
-        Shape s = a.getShape();
-        if (hidden == null && s.dimension() == 3) {
-          hidden = a;
-        } else if (pooled == null && s.dimension() == 2 && s.get(0) == rows) {
-          pooled = a;
-        }
-      }
-      if (hidden == null) {
-        throw new EncodingException("model " + name + " returned no [batch, tokens, hidden] output; outputs: "
-            + describe(out), null);
-      }
-      int h = (int) hidden.getShape().get(2);
-      float[] hiddenData = hidden.toFloatArray();
-      float[] poolerData = pooled == null ? null : pooled.toFloatArray();
-      out.close();
-      return new Forward(hiddenData, seq, h, poolerData);
-    } catch (TranslateException | ai.djl.engine.EngineException e) {
-      throw new EncodingException("model " + name + " failed on a batch of " + rows + " texts of up to " + seq
-          + " tokens: " + e.getMessage(), e);
-    } finally {
-      idle.offer(predictor);
     }
+    if (hidden == null) {
+      throw new EncodingException("model " + name + " returned no [batch, tokens, hidden] output; outputs: "
+          + outputs, null);
+    }
+    if (pooled != null && pooled.dim(1) != hidden.dim(2)) {
+      pooled = null; // e.g. classification logits: not a pooler output
+    }
+    return new Forward(hidden.data(), hidden.dim(1), hidden.dim(2), pooled == null ? null : pooled.data());
   }
 
   private float[][] pool(Forward f, Encoding[] batch) {
@@ -434,79 +361,8 @@ public final class DjlEncoder implements Encoder {
     return result;
   }
 
-  /**
-   * Cuts texts sorted longest first into batches of at most {@code maxBatch} that minimize the padded work:
-   * each batch costs {@code overhead + rows × its longest length} (in tokens), so short texts are not padded to
-   * a long neighbour when a separate call is cheaper. Dynamic programming over the sorted lengths, O(n ×
-   * maxBatch).
-   *
-   * @return the exclusive end index of each batch, ascending
-   */
-  static int[] planBatches(int[] sortedLengths, int maxBatch, int overhead) {
-    int n = sortedLengths.length;
-    long[] best = new long[n + 1]; // best[i]: cost of texts i..n-1
-    int[] cut = new int[n + 1];
-    for (int i = n - 1; i >= 0; i--) {
-      best[i] = Long.MAX_VALUE;
-      for (int j = i + 1; j <= Math.min(n, i + maxBatch); j++) {
-        long cost = overhead + (long) (j - i) * sortedLengths[i] + best[j];
-        if (cost <= best[i]) { // ties go to the larger batch
-          best[i] = cost;
-          cut[i] = j;
-        }
-      }
-    }
-    List<Integer> ends = new ArrayList<>();
-    for (int i = 0; i < n; i = cut[i]) {
-      ends.add(cut[i]);
-    }
-    return ends.stream().mapToInt(Integer::intValue).toArray();
-  }
-
-  private Predictor<NDList, NDList> borrow() {
-    Predictor<NDList, NDList> p = idle.poll();
-    if (p == null) {
-      p = model.newPredictor(new NoopTranslator());
-      synchronized (predictors) {
-        predictors.add(p);
-      }
-    }
-    return p;
-  }
-
-  private static String describe(NDList list) {
-    List<String> parts = new ArrayList<>();
-    for (NDArray a : list) {
-      parts.add((a.getName() == null ? "?" : a.getName()) + a.getShape());
-    }
-    return parts.toString();
-  }
-
   private static <T> T first(T a, T b, T c) {
     return a != null ? a : b != null ? b : c;
-  }
-
-  /** Size plus SHA-256 of the first and last MiB: identifies a model file without reading all of it. */
-  private static String fingerprint(Path file) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      long size = Files.size(file);
-      sha.update(Long.toString(size).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-      int chunk = 1 << 20;
-      try (InputStream in = Files.newInputStream(file)) {
-        sha.update(in.readNBytes(chunk));
-        long skip = size - 2L * chunk;
-        if (skip > 0) {
-          in.skipNBytes(skip);
-        }
-        sha.update(in.readAllBytes());
-      }
-      return HexFormat.of().formatHex(sha.digest(), 0, 8);
-    } catch (IOException e) {
-      throw new ModelLoadException("cannot read model file " + file, e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new AssertionError(e);
-    }
   }
 
   /**
@@ -636,109 +492,21 @@ public final class DjlEncoder implements Encoder {
       }
       built = true;
       ModelDirectory md = ModelDirectory.read(path, format);
-      String engine = md.format().engine();
-      if (!Engine.hasEngine(engine)) {
-        throw new ModelLoadException("model " + md.modelFile() + " is " + md.format() + " and needs DJL's "
-            + engine + " engine, which is not on the classpath"
-            + (md.format() == ModelFormat.TORCHSCRIPT
-                ? ": add ai.djl.pytorch:pytorch-engine, pytorch-jni and pytorch-native-cpu" : ""));
-      }
       int positions = md.maxPositions() == null ? 512 : md.maxPositions();
       int length = first(maxLength, md.maxLength(), Math.min(positions, 512));
       if (length > positions) {
         throw new IllegalArgumentException("maxLength " + length + " exceeds the model's max_position_embeddings "
             + positions + " (" + md.dir() + ")");
       }
-      HuggingFaceTokenizer tokenizer;
+      TransformerModel model = TransformerModel.load(md, length, false, tokenTypes, intraOpThreads);
       try {
-        tokenizer = HuggingFaceTokenizer.builder()
-            .optTokenizerPath(md.tokenizerFile())
-            .optAddSpecialTokens(true)
-            .optTruncation(true)
-            .optPadding(false)
-            .optMaxLength(length)
-            .build();
-      } catch (IOException | RuntimeException e) {
-        throw new ModelLoadException("cannot load tokenizer " + md.tokenizerFile() + ": " + e.getMessage(), e);
-      }
-      Model zoo = null;
-      OrtSession.SessionOptions sessionOptions = null;
-      try {
-        String file = md.modelFile().getFileName().toString();
-        String modelName = file.substring(0, file.lastIndexOf('.'));
-        zoo = Model.newInstance(modelName, engine);
-        if (md.format() == ModelFormat.ONNX) {
-          sessionOptions = ortOptions();
-          zoo.load(md.modelFile().getParent(), modelName, Map.of("sessionOptions", sessionOptions));
-        } else {
-          zoo.load(md.modelFile().getParent(), modelName, Map.of("mapLocation", "true"));
-        }
-        List<String> inputs = inputsOf(zoo, md);
-        return new DjlEncoder(this, md, zoo, tokenizer, inputs, length);
-      } catch (MalformedModelException | IOException | OrtException e) {
-        closeQuietly(zoo, tokenizer);
-        throw new ModelLoadException("cannot load " + md.format() + " model " + md.modelFile() + ": "
-            + e.getMessage(), e);
+        return new DjlEncoder(this, model, length);
       } catch (RuntimeException e) {
-        closeQuietly(zoo, tokenizer);
-        if (e instanceof ModelLoadException || e instanceof IllegalArgumentException) {
+        model.close();
+        if (e instanceof ModelLoadException) {
           throw e;
         }
-        throw new ModelLoadException("cannot load " + md.format() + " model " + md.modelFile() + ": "
-            + e.getMessage(), e);
-      } finally {
-        if (sessionOptions != null) {
-          sessionOptions.close(); // the session copies what it needs
-        }
-      }
-    }
-
-    /**
-     * ONNX Runtime settings: all graph optimizations, {@code intraOpThreads} threads per call, and threads that
-     * sleep instead of spinning between operators, since an embedded library shares its cores with the
-     * application (spinning threads measured 35% slower here on 2 busy cores).
-     */
-    private OrtSession.SessionOptions ortOptions() throws OrtException {
-      OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-      options.setIntraOpNumThreads(intraOpThreads);
-      options.setInterOpNumThreads(1);
-      options.addConfigEntry("session.intra_op.allow_spinning", "0");
-      return options;
-    }
-
-    private List<String> inputsOf(Model zoo, ModelDirectory md) {
-      PairList<String, Shape> declared = zoo.describeInput();
-      if (md.format() == ModelFormat.ONNX && declared != null && !declared.isEmpty()) {
-        List<String> names = declared.keys();
-        for (String n : names) {
-          if (!KNOWN_INPUTS.contains(n)) {
-            throw new ModelLoadException("model " + md.modelFile() + " takes input '" + n + "'; Winnow feeds "
-                + KNOWN_INPUTS + " (inputs: " + names + ")");
-          }
-        }
-        if (!names.contains("input_ids")) {
-          throw new ModelLoadException("model " + md.modelFile() + " has no input_ids input (inputs: " + names + ")");
-        }
-        if (tokenTypes != null && tokenTypes != names.contains("token_type_ids")) {
-          throw new IllegalArgumentException("tokenTypes(" + tokenTypes + ") contradicts model " + md.modelFile()
-              + ", whose inputs are " + names);
-        }
-        return names;
-      }
-      boolean types = first(tokenTypes, md.tokenTypes(), Boolean.TRUE);
-      return types ? List.of("input_ids", "attention_mask", "token_type_ids")
-          : List.of("input_ids", "attention_mask");
-    }
-
-    private static void closeQuietly(Model zoo, HuggingFaceTokenizer tokenizer) {
-      try {
-        if (zoo != null) {
-          zoo.close();
-        }
-      } finally {
-        tokenizer.close();
+        throw new ModelLoadException("cannot load model " + md.modelFile() + ": " + e.getMessage(), e);
       }
     }
 

@@ -2,6 +2,7 @@ package dev.winnow.encoders;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
+import dev.winnow.encoders.internal.TransformerModel;
 import org.junit.jupiter.api.Test;
 
 class BatchPlanTest {
@@ -9,7 +10,7 @@ class BatchPlanTest {
   void equalLengthsFillBatchesUpToTheLimit() {
     int[] lengths = new int[70];
     java.util.Arrays.fill(lengths, 12);
-    assertArrayEquals(new int[] {32, 64, 70}, DjlEncoder.planBatches(lengths, 32, 16));
+    assertArrayEquals(new int[] {32, 64, 70}, TransformerModel.planBatches(lengths, 32, 16));
   }
 
   @Test
@@ -17,25 +18,25 @@ class BatchPlanTest {
     // one 200-token text and eight 10-token texts: together 9 × 200 = 1800 padded tokens,
     // apart 16 + 200 + 16 + 8 × 10 = 312
     int[] lengths = {200, 10, 10, 10, 10, 10, 10, 10, 10};
-    assertArrayEquals(new int[] {1, 9}, DjlEncoder.planBatches(lengths, 32, 16));
+    assertArrayEquals(new int[] {1, 9}, TransformerModel.planBatches(lengths, 32, 16));
   }
 
   @Test
   void hugeOverheadGivesTheFewestBatches() {
     int[] lengths = {200, 100, 50, 40, 30, 20, 10, 5, 4, 3};
     // 3 batches of at most 4 is the minimum; among those, (2, 4, 4) pads least
-    assertArrayEquals(new int[] {2, 6, 10}, DjlEncoder.planBatches(lengths, 4, 1_000_000));
-    assertArrayEquals(new int[] {10}, DjlEncoder.planBatches(lengths, 32, 1_000_000));
+    assertArrayEquals(new int[] {2, 6, 10}, TransformerModel.planBatches(lengths, 4, 1_000_000));
+    assertArrayEquals(new int[] {10}, TransformerModel.planBatches(lengths, 32, 1_000_000));
   }
 
   @Test
   void zeroOverheadSplitsAtEveryLengthChange() {
-    assertArrayEquals(new int[] {2, 3, 5}, DjlEncoder.planBatches(new int[] {9, 9, 7, 5, 5}, 32, 0));
+    assertArrayEquals(new int[] {2, 3, 5}, TransformerModel.planBatches(new int[] {9, 9, 7, 5, 5}, 32, 0));
   }
 
   @Test
   void emptyAndSingle() {
-    assertArrayEquals(new int[0], DjlEncoder.planBatches(new int[0], 32, 16));
-    assertArrayEquals(new int[] {1}, DjlEncoder.planBatches(new int[] {5}, 32, 16));
+    assertArrayEquals(new int[0], TransformerModel.planBatches(new int[0], 32, 16));
+    assertArrayEquals(new int[] {1}, TransformerModel.planBatches(new int[] {5}, 32, 16));
   }
 }
