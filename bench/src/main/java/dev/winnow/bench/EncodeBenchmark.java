@@ -148,7 +148,9 @@ public final class EncodeBenchmark {
                 + " average, [CLS]/[SEP] included). Both sides run the same all-MiniLM-L6-v2 ONNX file in one JVM;"
                 + " their vectors agree (checked on 32 texts, cosine ≥ 0.9999). Interleaved repeats after one"
                 + " warm-up pass each; each repeat encodes all texts. Winnow: ONNX Runtime 1.21.1 via DJL 0.36,"
-                + " intra-op threads = cores, inter-op 1, texts sorted by length and padded per batch."
+                + " intra-op threads = cores that sleep instead of spinning, inter-op 1, texts sorted by length and cut into"
+                + " padding-aware batches of at most 32 (`batchOverheadTokens` 16); the fewest-batches row turns"
+                + " that planning off."
                 + " LangChain4j 1.19.0-beta29 `embedAll` (its default executor, one text per ONNX call).%n%n",
                 texts.size(), avgTokens)
             + table
