@@ -174,38 +174,8 @@ public final class DjlEncoder implements Encoder {
       if (texts.isEmpty()) {
         return new float[0][];
       }
-      Encoding[] encodings = tokenize(texts);
-      // 1. sort by token length, longest first, so each batch pads little
-      Integer[] order = new Integer[encodings.length];
-      for (int i = 0; i < order.length; i++) {
-        order[i] = i;
-      }
-      Arrays.sort(order, (a, b) -> Integer.compare(encodings[b].getIds().length, encodings[a].getIds().length));
-      float[][] out = new float[encodings.length][];
-      // 2. run each batch and 3. put its vectors back at their input positions
-      int[] lengths = new int[order.length];
-      for (int i = 0; i < order.length; i++) {
-        lengths[i] = encodings[order[i]].getIds().length;
-      }
-      int[] ends = TransformerModel.planBatches(lengths, batchSize, batchOverheadTokens);
-      for (int b = 0, start = 0; b < ends.length; start = ends[b++]) {
-        int end = ends[b];
-        Encoding[] batch = new Encoding[end - start];
-        for (int i = start; i < end; i++) {
-          batch[i - start] = encodings[order[i]];
-        }
-        float[][] vectors;
-        try {
-          vectors = pool(forward(batch), batch);
-        } catch (EncodingException e) {
-          throw new EncodingException("encoding failed for the batch of texts "
-              + Arrays.asList(order).subList(start, end) + ": " + e.getMessage(), e.getCause());
-        }
-        for (int i = start; i < end; i++) {
-          out[order[i]] = vectors[i - start];
-        }
-      }
-      return out;
+      return model.run(tokenize(texts), batchSize, batchOverheadTokens,
+          (batch, outputs) -> pool(forward(batch, outputs), batch));
     } finally {
       lifecycle.readLock().unlock();
     }
@@ -292,7 +262,10 @@ public final class DjlEncoder implements Encoder {
   private record Forward(float[] hidden, int seqLength, int hiddenSize, float[] pooler) {}
 
   private Forward forward(Encoding[] batch) {
-    List<Output> outputs = model.forward(batch);
+    return forward(batch, model.forward(batch));
+  }
+
+  private Forward forward(Encoding[] batch, List<Output> outputs) {
     Output hidden = null;
     Output pooled = null;
     for (Output o : outputs) {
@@ -498,7 +471,7 @@ public final class DjlEncoder implements Encoder {
         throw new IllegalArgumentException("maxLength " + length + " exceeds the model's max_position_embeddings "
             + positions + " (" + md.dir() + ")");
       }
-      TransformerModel model = TransformerModel.load(md, length, false, tokenTypes, intraOpThreads);
+      TransformerModel model = TransformerModel.load(md, length, tokenTypes, intraOpThreads);
       try {
         return new DjlEncoder(this, model, length);
       } catch (RuntimeException e) {

@@ -2,10 +2,16 @@ package dev.winnow.encoders;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import ai.djl.huggingface.tokenizers.Encoding;
 import dev.winnow.DualEncoder;
+import dev.winnow.EncodingException;
+import dev.winnow.encoders.internal.ModelDirectory;
+import dev.winnow.encoders.internal.TransformerModel;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -72,6 +78,24 @@ class TinyDprTest {
       assertEquals(Pooling.POOLER, pooler.pooling());
       check(pooler, e.texts(), e.pooler());
       check(cls, e.texts(), e.cls());
+    }
+  }
+
+  @Test
+  void aFailingBatchIsNamedAndNothingIsReturned() throws Exception {
+    ModelDirectory md = ModelDirectory.read(fixture("question-onnx"), null);
+    try (TransformerModel model = TransformerModel.load(md, 64, null, 1)) {
+      List<String> texts = List.of("a", "who wrote the origin of species", "b c", "darwin");
+      Encoding[] encodings = model.tokenizer().batchEncode(texts);
+      int[] calls = {0};
+      EncodingException e = assertThrows(EncodingException.class, () -> model.run(encodings, 2, 1_000_000, (batch, out) -> {
+        if (++calls[0] == 2) {
+          throw new EncodingException("boom", null);
+        }
+        return new float[batch.length][1];
+      }));
+      // sorted longest first (8, 4, 3, 3 tokens), two per batch: [1, 2] then [0, 3]; the second fails
+      assertTrue(e.getMessage().contains("[0, 3]") && e.getMessage().contains("boom"), e.getMessage());
     }
   }
 

@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  * What a model directory says about itself: the model file and its format, the tokenizer, and the settings
  * found in sentence-transformers files ({@code modules.json}, {@code 1_Pooling/config.json},
  * {@code sentence_bert_config.json}, {@code config_sentence_transformers.json}), Hugging Face's
- * {@code config.json} and DJL's {@code serving.properties}. Settings the directory does not state are null.
+ * {@code config.json} (hidden size, maximum positions, number of labels) and DJL's {@code serving.properties}
+ * (engine, pooling, normalize, maxLength, includeTokenTypes, sigmoid). Settings the directory does not state are null.
  *
  * <p>Precedence when several files state a setting: sentence-transformers files, then {@code serving.properties}.
  * Not part of the public API. Immutable.
@@ -42,7 +43,9 @@ public record ModelDirectory(
     Similarity similarity,
     Map<String, String> prompts,
     Integer dimension,
-    Integer maxPositions) {
+    Integer maxPositions,
+    Integer numLabels,
+    Boolean sigmoid) {
 
   /**
    * Reads a model directory (or a model file, whose folder is then the directory).
@@ -163,9 +166,15 @@ public record ModelDirectory(
     }
     // Hugging Face config.json
     Integer maxPositions = null;
+    Integer numLabels = null;
     JsonElement hf = readJson(stDir.resolve("config.json"));
     if (hf != null && hf.isJsonObject()) {
       JsonObject c = hf.getAsJsonObject();
+      if (c.has("id2label") && c.get("id2label").isJsonObject()) {
+        numLabels = c.getAsJsonObject("id2label").size();
+      } else if (c.has("num_labels")) {
+        numLabels = c.get("num_labels").getAsInt();
+      }
       if (dimension == null && c.has("hidden_size")) {
         dimension = c.get("hidden_size").getAsInt();
       }
@@ -186,8 +195,11 @@ public record ModelDirectory(
     Boolean tokenTypes = serving.getProperty("includeTokenTypes") == null
         ? null : Boolean.parseBoolean(serving.getProperty("includeTokenTypes"));
 
+    Boolean sigmoid = serving.getProperty("sigmoid") == null
+        ? null : Boolean.parseBoolean(serving.getProperty("sigmoid"));
+
     return new ModelDirectory(dir, format, modelFile, tokenizer, pooling, normalize, maxLength, tokenTypes,
-        similarity, Map.copyOf(prompts), dimension, maxPositions);
+        similarity, Map.copyOf(prompts), dimension, maxPositions, numLabels, sigmoid);
   }
 
   private static ModelFormat formatOf(Path file) {

@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -78,13 +79,12 @@ public final class TransformerModel implements AutoCloseable {
    *
    * @param md the directory
    * @param maxLength tokens per sequence (or pair), special tokens included; longer input is truncated
-   * @param pairs true for (query, passage) pairs, whose truncation cuts only the passage
+   *     (longest first for pairs)
    * @param tokenTypes whether the model takes token_type_ids, or null to read it from the model or directory
    * @param intraOpThreads ONNX Runtime threads per call
    * @throws ModelLoadException if the engine is missing or the model or tokenizer cannot be loaded
    */
-  public static TransformerModel load(ModelDirectory md, int maxLength, boolean pairs, Boolean tokenTypes,
-      int intraOpThreads) {
+  public static TransformerModel load(ModelDirectory md, int maxLength, Boolean tokenTypes, int intraOpThreads) {
     String engine = md.format().engine();
     if (!Engine.hasEngine(engine)) {
       throw new ModelLoadException("model " + md.modelFile() + " is " + md.format() + " and needs DJL's "
@@ -92,22 +92,7 @@ public final class TransformerModel implements AutoCloseable {
           + (md.format() == ModelFormat.TORCHSCRIPT
               ? ": add ai.djl.pytorch:pytorch-engine, pytorch-jni and pytorch-native-cpu" : ""));
     }
-    HuggingFaceTokenizer tokenizer;
-    try {
-      HuggingFaceTokenizer.Builder tb = HuggingFaceTokenizer.builder()
-          .optTokenizerPath(md.tokenizerFile())
-          .optAddSpecialTokens(true)
-          .optPadding(false)
-          .optMaxLength(maxLength);
-      if (pairs) {
-        tb.optTruncateSecondOnly();
-      } else {
-        tb.optTruncation(true);
-      }
-      tokenizer = tb.build();
-    } catch (IOException | RuntimeException e) {
-      throw new ModelLoadException("cannot load tokenizer " + md.tokenizerFile() + ": " + e.getMessage(), e);
-    }
+    HuggingFaceTokenizer tokenizer = newTokenizer(md, maxLength, false);
     Model model = null;
     OrtSession.SessionOptions sessionOptions = null;
     try {
@@ -138,6 +123,31 @@ public final class TransformerModel implements AutoCloseable {
       if (sessionOptions != null) {
         sessionOptions.close(); // the session keeps what it needs
       }
+    }
+  }
+
+  /**
+   * A tokenizer for the directory's {@code tokenizer.json}: special tokens added, no padding, truncation at
+   * {@code maxLength}. For pairs, {@code truncateSecondOnly} cuts only the second text (the passage); otherwise the
+   * longer of the two is cut first. The caller closes it.
+   *
+   * @throws ModelLoadException if the file cannot be loaded
+   */
+  public static HuggingFaceTokenizer newTokenizer(ModelDirectory md, int maxLength, boolean truncateSecondOnly) {
+    try {
+      HuggingFaceTokenizer.Builder tb = HuggingFaceTokenizer.builder()
+          .optTokenizerPath(md.tokenizerFile())
+          .optAddSpecialTokens(true)
+          .optPadding(false)
+          .optMaxLength(maxLength);
+      if (truncateSecondOnly) {
+        tb.optTruncateSecondOnly();
+      } else {
+        tb.optTruncation(true);
+      }
+      return tb.build();
+    } catch (IOException | RuntimeException e) {
+      throw new ModelLoadException("cannot load tokenizer " + md.tokenizerFile() + ": " + e.getMessage(), e);
     }
   }
 
@@ -241,6 +251,51 @@ public final class TransformerModel implements AutoCloseable {
     } finally {
       idle.offer(predictor);
     }
+  }
+
+  /** Turns one batch's outputs into one result row per sequence of the batch. */
+  @FunctionalInterface
+  public interface RowReader {
+    float[][] read(Encoding[] batch, List<Output> outputs);
+  }
+
+  /**
+   * Runs many sequences in padding-aware batches and returns one row per sequence, in input order:
+   * 1. sort by token length, longest first; 2. cut into batches with {@link #planBatches}; 3. forward each batch
+   * and let {@code reader} turn its outputs into rows; 4. put the rows back at their input positions.
+   *
+   * @throws EncodingException naming the input indices of the failing batch; no partial result is returned
+   */
+  public float[][] run(Encoding[] encodings, int maxBatch, int overhead, RowReader reader) {
+    Integer[] order = new Integer[encodings.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> Integer.compare(encodings[b].getIds().length, encodings[a].getIds().length));
+    int[] lengths = new int[order.length];
+    for (int i = 0; i < order.length; i++) {
+      lengths[i] = encodings[order[i]].getIds().length;
+    }
+    float[][] out = new float[encodings.length][];
+    int[] ends = planBatches(lengths, maxBatch, overhead);
+    for (int b = 0, start = 0; b < ends.length; start = ends[b++]) {
+      int end = ends[b];
+      Encoding[] batch = new Encoding[end - start];
+      for (int i = start; i < end; i++) {
+        batch[i - start] = encodings[order[i]];
+      }
+      float[][] rows;
+      try {
+        rows = reader.read(batch, forward(batch));
+      } catch (EncodingException e) {
+        throw new EncodingException("the batch of inputs " + Arrays.asList(order).subList(start, end) + " failed: "
+            + e.getMessage(), e.getCause());
+      }
+      for (int i = start; i < end; i++) {
+        out[order[i]] = rows[i - start];
+      }
+    }
+    return out;
   }
 
   /**

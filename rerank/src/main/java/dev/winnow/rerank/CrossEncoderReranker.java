@@ -1,0 +1,310 @@
+package dev.winnow.rerank;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.util.PairList;
+import dev.winnow.EncodingException;
+import dev.winnow.ModelLoadException;
+import dev.winnow.Reranker;
+import dev.winnow.encoders.ModelFormat;
+import dev.winnow.encoders.internal.ModelDirectory;
+import dev.winnow.encoders.internal.TransformerModel;
+import dev.winnow.encoders.internal.TransformerModel.Output;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * A cross-encoder {@link Reranker}: a BERT-family sequence classifier (ONNX on OnnxRuntime, TorchScript on
+ * PyTorch) reads {@code [CLS] query [SEP] passage [SEP]} (token types 0 then 1) and returns one logit.
+ *
+ * <pre>{@code
+ * try (CrossEncoderReranker reranker = CrossEncoderReranker.open(Path.of("../shared/models/minilm-l6-reranker"))) {
+ *   float[] scores = reranker.score("What is the capital of France?",
+ *       List.of("Paris is the capital of France.", "Berlin is the capital of Germany."));
+ * }
+ * }</pre>
+ *
+ * <p>Scores: the sigmoid of the logit (the default, or {@code sigmoid=false} in {@code serving.properties}, or
+ * {@link Builder#sigmoid(boolean)} for raw logits). Two-label classifiers score {@code logit[1] - logit[0]}, whose
+ * sigmoid is the softmax probability of label 1.
+ *
+ * <p>Truncation keeps the query and cuts the passage to fit {@link #maxLength()} tokens. A query longer than half
+ * of that is an exception to the rule: then the longer of the two is cut first (Hugging Face's
+ * {@code longest_first}), so a long query still leaves room for the passage.
+ *
+ * <p>Batching: pairs are sorted by length and cut into padding-aware batches of at most
+ * {@link Builder#batchSize(int)}. With dynamically quantized (int8) models a pair's score depends slightly on its
+ * batch, since activations are quantized over the whole padded batch; use batch size 1 for exact
+ * reproducibility.
+ *
+ * <p>Thread-safe: one model, a pool of DJL predictors. Owns native memory until {@link #close()}, which waits for
+ * running calls; afterwards every method but {@code close} throws {@link IllegalStateException}.
+ */
+public final class CrossEncoderReranker implements Reranker {
+  private final TransformerModel model;
+  private final HuggingFaceTokenizer keepQuery;
+  private final boolean sigmoid;
+  private final int maxLength;
+  private final int batchSize;
+  private final int batchOverheadTokens;
+  private final int labels;
+  private final String modelId;
+  private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+  private boolean closed;
+
+  private CrossEncoderReranker(Builder b, TransformerModel model, HuggingFaceTokenizer keepQuery, int maxLength) {
+    ModelDirectory md = model.directory();
+    this.model = model;
+    this.keepQuery = keepQuery;
+    this.sigmoid = b.sigmoid != null ? b.sigmoid : md.sigmoid() != null ? md.sigmoid() : true;
+    this.maxLength = maxLength;
+    this.batchSize = b.batchSize;
+    this.batchOverheadTokens = b.batchOverheadTokens;
+    this.modelId = model.name() + "@" + model.fingerprint() + ";sigmoid=" + sigmoid + ";maxLength=" + maxLength;
+    // one forward pass checks that the model returns [batch, labels] logits with 1 or 2 labels
+    Encoding[] probe = {model.tokenizer().encode("", "")};
+    Output logits = logits(probe, model.forward(probe));
+    this.labels = logits.dim(1);
+    if (md.numLabels() != null && md.numLabels() != labels) {
+      throw new ModelLoadException("model " + md.modelFile() + " returns " + labels + " logits per pair but its"
+          + " config.json declares " + md.numLabels() + " labels");
+    }
+  }
+
+  /** Loads a cross-encoder directory with the settings it states; see {@link #builder(Path)}. */
+  public static CrossEncoderReranker open(Path modelPath) {
+    return builder(modelPath).build();
+  }
+
+  /**
+   * A builder for the cross-encoder at {@code modelPath}: a directory with {@code model.onnx} (or a TorchScript
+   * {@code .pt}) and {@code tokenizer.json}, optionally {@code config.json} and {@code serving.properties}.
+   */
+  public static Builder builder(Path modelPath) {
+    if (modelPath == null) {
+      throw new IllegalArgumentException("modelPath is null");
+    }
+    return new Builder(modelPath);
+  }
+
+  @Override
+  public String modelId() {
+    return modelId;
+  }
+
+  /** Whether scores are sigmoid probabilities (true) or raw logits. */
+  public boolean sigmoid() {
+    return sigmoid;
+  }
+
+  /** Maximum tokens per pair, special tokens included. */
+  public int maxLength() {
+    return maxLength;
+  }
+
+  /** The model's format, hence its engine. */
+  public ModelFormat format() {
+    return model.directory().format();
+  }
+
+  @Override
+  public float[] score(String query, List<String> passages) {
+    if (query == null) {
+      throw new IllegalArgumentException("query is null");
+    }
+    if (passages == null) {
+      throw new IllegalArgumentException("passages is null");
+    }
+    PairList<String, String> pairs = new PairList<>(passages.size());
+    int i = 0;
+    for (String p : passages) {
+      if (p == null) {
+        throw new IllegalArgumentException("passages[" + i + "] is null");
+      }
+      pairs.add(query, p);
+      i++;
+    }
+    lifecycle.readLock().lock();
+    try {
+      if (closed) {
+        throw new IllegalStateException("reranker " + model.name() + " is closed");
+      }
+      if (pairs.isEmpty()) {
+        return new float[0];
+      }
+      int queryTokens = model.tokenizer().encode(query, false, false).getIds().length;
+      HuggingFaceTokenizer tokenizer = queryTokens <= (maxLength - 3) / 2 ? keepQuery : model.tokenizer();
+      Encoding[] encodings = tokenizer.batchEncode(pairs);
+      float[][] rows = model.run(encodings, batchSize, batchOverheadTokens, this::scores);
+      float[] out = new float[rows.length];
+      for (int r = 0; r < rows.length; r++) {
+        out[r] = rows[r][0];
+      }
+      return out;
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  private float[][] scores(Encoding[] batch, List<Output> outputs) {
+    Output logits = logits(batch, outputs);
+    int width = logits.dim(1);
+    float[] data = logits.data();
+    float[][] rows = new float[batch.length][];
+    for (int r = 0; r < batch.length; r++) {
+      double logit = width == 1 ? data[r] : data[r * 2 + 1] - data[r * 2];
+      rows[r] = new float[] {(float) (sigmoid ? 1.0 / (1.0 + Math.exp(-logit)) : logit)};
+    }
+    return rows;
+  }
+
+  private Output logits(Encoding[] batch, List<Output> outputs) {
+    for (Output o : outputs) {
+      if (o.shape().length == 2 && o.dim(0) == batch.length && (o.dim(1) == 1 || o.dim(1) == 2)) {
+        return o;
+      }
+    }
+    throw new EncodingException("cross-encoder " + model.name() + " returned no [batch, 1] or [batch, 2] logits;"
+        + " outputs: " + outputs, null);
+  }
+
+  /** Releases the model and tokenizers. Waits for running calls. Idempotent. */
+  @Override
+  public void close() {
+    lifecycle.writeLock().lock();
+    try {
+      if (!closed) {
+        closed = true;
+        try {
+          model.close();
+        } finally {
+          keepQuery.close();
+        }
+      }
+    } finally {
+      lifecycle.writeLock().unlock();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "CrossEncoderReranker[" + modelId + ", " + format() + ", labels=" + labels + "]";
+  }
+
+  /**
+   * Builds a {@link CrossEncoderReranker}. Setters validate at once ({@link IllegalArgumentException}); unset
+   * settings come from the model directory. Single use; not thread-safe.
+   */
+  public static final class Builder {
+    private final Path path;
+    private ModelFormat format;
+    private Boolean sigmoid;
+    private Integer maxLength;
+    private int batchSize = 32;
+    private int batchOverheadTokens = 16;
+    private Boolean tokenTypes;
+    private int intraOpThreads = Runtime.getRuntime().availableProcessors();
+    private boolean built;
+
+    private Builder(Path path) {
+      this.path = path;
+    }
+
+    /** Runs the model as this format instead of choosing from the directory's files. */
+    public Builder format(ModelFormat format) {
+      if (format == null) {
+        throw new IllegalArgumentException("format is null");
+      }
+      this.format = format;
+      return this;
+    }
+
+    /** Sigmoid probabilities (true) or raw logits; default {@code serving.properties} sigmoid, else true. */
+    public Builder sigmoid(boolean sigmoid) {
+      this.sigmoid = sigmoid;
+      return this;
+    }
+
+    /**
+     * Maximum tokens per (query, passage) pair, special tokens included, in [8, the model's maximum positions];
+     * default {@code serving.properties} maxLength, else the model's maximum positions (at most 512).
+     */
+    public Builder maxLength(int maxLength) {
+      if (maxLength < 8) {
+        throw new IllegalArgumentException("maxLength must be >= 8, got " + maxLength);
+      }
+      this.maxLength = maxLength;
+      return this;
+    }
+
+    /** Pairs per forward pass, in [1, 4096]; default 32. */
+    public Builder batchSize(int batchSize) {
+      if (batchSize < 1 || batchSize > 4096) {
+        throw new IllegalArgumentException("batchSize must be in [1, 4096], got " + batchSize);
+      }
+      this.batchSize = batchSize;
+      return this;
+    }
+
+    /** Fixed cost of one forward pass in padded tokens, weighed against padding; [0, 1,000,000], default 16. */
+    public Builder batchOverheadTokens(int tokens) {
+      if (tokens < 0 || tokens > 1_000_000) {
+        throw new IllegalArgumentException("batchOverheadTokens must be in [0, 1000000], got " + tokens);
+      }
+      this.batchOverheadTokens = tokens;
+      return this;
+    }
+
+    /** Whether a TorchScript model takes token_type_ids (ONNX models declare it); default true. */
+    public Builder tokenTypes(boolean tokenTypes) {
+      this.tokenTypes = tokenTypes;
+      return this;
+    }
+
+    /** ONNX Runtime intra-op threads per call, in [1, 256]; default the number of processors. */
+    public Builder intraOpThreads(int threads) {
+      if (threads < 1 || threads > 256) {
+        throw new IllegalArgumentException("intraOpThreads must be in [1, 256], got " + threads);
+      }
+      this.intraOpThreads = threads;
+      return this;
+    }
+
+    /**
+     * Loads the model and checks its output with one forward pass.
+     *
+     * @throws ModelLoadException if files are missing, the engine is absent, or the model does not return
+     *     [batch, 1] or [batch, 2] logits
+     * @throws IllegalStateException if called twice
+     */
+    public CrossEncoderReranker build() {
+      if (built) {
+        throw new IllegalStateException("builder already used");
+      }
+      built = true;
+      ModelDirectory md = ModelDirectory.read(path, format);
+      int positions = md.maxPositions() == null ? 512 : md.maxPositions();
+      int length = maxLength != null ? maxLength : md.maxLength() != null ? md.maxLength() : Math.min(positions, 512);
+      if (length > positions) {
+        throw new IllegalArgumentException("maxLength " + length + " exceeds the model's max_position_embeddings "
+            + positions + " (" + md.dir() + ")");
+      }
+      TransformerModel model = TransformerModel.load(md, length, tokenTypes, intraOpThreads);
+      HuggingFaceTokenizer keepQuery = null;
+      try {
+        keepQuery = TransformerModel.newTokenizer(md, length, true);
+        return new CrossEncoderReranker(this, model, keepQuery, length);
+      } catch (RuntimeException e) {
+        model.close();
+        if (keepQuery != null) {
+          keepQuery.close();
+        }
+        if (e instanceof ModelLoadException) {
+          throw e;
+        }
+        throw new ModelLoadException("cannot load cross-encoder " + md.modelFile() + ": " + e.getMessage(), e);
+      }
+    }
+  }
+}
