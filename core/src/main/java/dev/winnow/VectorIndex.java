@@ -56,6 +56,29 @@ public interface VectorIndex extends AutoCloseable {
     if (documents.size() != vectors.length) {
       throw new IllegalArgumentException("documents.size() " + documents.size() + " != vectors.length " + vectors.length);
     }
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (int i = 0; i < vectors.length; i++) {
+      Document d = documents.get(i);
+      if (d == null) {
+        throw new IllegalArgumentException("documents[" + i + "] is null");
+      }
+      if (!seen.add(d.id())) {
+        throw new IllegalArgumentException("documents[" + i + "]: id '" + d.id() + "' is repeated in the batch");
+      }
+      if (contains(d.id())) {
+        throw new IllegalArgumentException("documents[" + i + "]: id '" + d.id() + "' is already present");
+      }
+      float[] v = vectors[i];
+      if (v == null || v.length != dimension()) {
+        throw new IllegalArgumentException("vectors[" + i + "] " + (v == null ? "is null"
+            : "has dimension " + v.length + ", the index expects " + dimension()));
+      }
+      for (int j = 0; j < v.length; j++) {
+        if (!Float.isFinite(v[j])) {
+          throw new IllegalArgumentException("vectors[" + i + "][" + j + "] is " + v[j] + "; components must be finite");
+        }
+      }
+    }
     for (int i = 0; i < vectors.length; i++) {
       add(documents.get(i), vectors[i]);
     }

@@ -749,10 +749,10 @@ public final class HnswVectorIndex implements VectorIndex {
      * range [2, 512]. Higher: better recall at a given ef, more memory, slower inserts.
      */
     public Builder m(int m) {
-      once("m");
       if (m < 2 || m > 512) {
         throw new IllegalArgumentException("m must be in [2, 512], got " + m);
       }
+      once("m");
       this.m = m;
       return this;
     }
@@ -762,10 +762,10 @@ public final class HnswVectorIndex implements VectorIndex {
      * [1, 100000]. Higher: a better graph, slower inserts.
      */
     public Builder efConstruction(int efConstruction) {
-      once("efConstruction");
       if (efConstruction < 1 || efConstruction > 100_000) {
         throw new IllegalArgumentException("efConstruction must be in [1, 100000], got " + efConstruction);
       }
+      once("efConstruction");
       this.efConstruction = efConstruction;
       return this;
     }
@@ -775,20 +775,20 @@ public final class HnswVectorIndex implements VectorIndex {
      * on MiniLM sentence vectors), range [1, 100000].
      */
     public Builder defaultEf(int defaultEf) {
-      once("defaultEf");
       if (defaultEf < 1 || defaultEf > 100_000) {
         throw new IllegalArgumentException("defaultEf must be in [1, 100000], got " + defaultEf);
       }
+      once("defaultEf");
       this.defaultEf = defaultEf;
       return this;
     }
 
     /** Node slots to allocate up front; the index doubles them as needed. Default 1024, range [1, 2^30]. */
     public Builder initialCapacity(int initialCapacity) {
-      once("initialCapacity");
       if (initialCapacity < 1 || initialCapacity > (1 << 30)) {
         throw new IllegalArgumentException("initialCapacity must be in [1, 2^30], got " + initialCapacity);
       }
+      once("initialCapacity");
       this.initialCapacity = initialCapacity;
       return this;
     }
@@ -798,20 +798,20 @@ public final class HnswVectorIndex implements VectorIndex {
      * Default 0.25, range (0, 1]; 1 never compacts automatically.
      */
     public Builder compactionThreshold(double compactionThreshold) {
-      once("compactionThreshold");
       if (!(compactionThreshold > 0 && compactionThreshold <= 1)) {
         throw new IllegalArgumentException("compactionThreshold must be in (0, 1], got " + compactionThreshold);
       }
+      once("compactionThreshold");
       this.compactionThreshold = compactionThreshold;
       return this;
     }
 
     /** Threads for {@link #addAll} and compaction. Default: available processors; range [1, 256]. */
     public Builder buildThreads(int threads) {
-      once("buildThreads");
       if (threads < 1 || threads > 256) {
         throw new IllegalArgumentException("buildThreads must be in [1, 256], got " + threads);
       }
+      once("buildThreads");
       this.threads = threads;
       return this;
     }
