@@ -1,7 +1,6 @@
-package dev.winnow.bench;
+package dev.winnow.testing;
 
 import dev.winnow.Encoder;
-import dev.winnow.encoders.DjlEncoder;
 import java.io.BufferedReader;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -14,7 +13,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -22,16 +20,18 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.zip.GZIPInputStream;
 
 /**
  * Real sentences from {@code ../shared/data} in a fixed order (STS-B, WikiQA, NQ, SciFact title and abstract
  * sentences; de-duplicated) and their all-MiniLM-L6-v2 vectors, cached under {@code cache/vectors/}. The cache
  * holds the vectors of a prefix of that order; a request for fewer vectors reuses it, a request for more
- * re-encodes. The same order and file layout are used by the index module's recall IT.
+ * re-encodes. Shared by the index module's recall IT and the benchmarks, which pass the real encoder
+ * ({@code DjlEncoder::defaultModel}); this class has no model dependency itself.
  *
  * <p>Cache file: "WNVC", int version 1, int count, int dim, 32-byte SHA-256 of the first {@code count} texts
- * joined by '\n', then count*dim little-endian floats. Not thread-safe (a main).
+ * joined by '\n', then count*dim little-endian floats. Not thread-safe.
  */
 public final class RealSentences {
 
@@ -135,7 +135,8 @@ public final class RealSentences {
   }
 
   /** Vectors of the first {@code n} sentences, from the cache or encoded (and cached). */
-  public static float[][] vectors(List<String> sentences, int n, Path cacheDir) throws IOException {
+  public static float[][] vectors(List<String> sentences, int n, Path cacheDir, Supplier<Encoder> encoderFactory)
+      throws IOException {
     if (n > sentences.size()) {
       throw new IllegalArgumentException("asked for " + n + " vectors, only " + sentences.size() + " sentences");
     }
@@ -161,7 +162,7 @@ public final class RealSentences {
     }
     float[][] out = new float[n][];
     long t0 = System.nanoTime();
-    try (Encoder encoder = DjlEncoder.defaultModel()) {
+    try (Encoder encoder = encoderFactory.get()) {
       int batch = 64;
       for (int i = 0; i < n; i += batch) {
         float[][] v = encoder.encode(sentences.subList(i, Math.min(n, i + batch)));
@@ -202,16 +203,5 @@ public final class RealSentences {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  /** Encodes and caches: {@code RealSentences <n>} (default: all). */
-  public static void main(String[] args) throws IOException {
-    Path root = Paths.get(System.getProperty("winnow.root", "."));
-    Path data = Paths.get(System.getProperty("winnow.shared", root.resolve("../shared").toString())).resolve("data");
-    List<String> s = load(data);
-    int n = args.length > 0 ? Integer.parseInt(args[0]) : s.size();
-    System.out.println(s.size() + " sentences; encoding " + n);
-    float[][] v = vectors(s, n, root.resolve("cache/vectors"));
-    System.out.println("ok " + v.length + " x " + v[0].length);
   }
 }
