@@ -1,0 +1,513 @@
+package dev.winnow.bench;
+
+import com.github.jelmerk.hnswlib.core.DistanceFunction;
+import com.github.jelmerk.hnswlib.core.DistanceFunctions;
+import com.github.jelmerk.hnswlib.core.hnsw.HnswIndex;
+import dev.winnow.Document;
+import dev.winnow.Hit;
+import dev.winnow.SearchOptions;
+import dev.winnow.Similarity;
+import dev.winnow.encoders.DjlEncoder;
+import dev.winnow.index.FlatVectorIndex;
+import dev.winnow.index.HnswVectorIndex;
+import dev.winnow.index.internal.Distances;
+import dev.winnow.index.internal.HnswItem;
+import dev.winnow.index.internal.VectorOps;
+import dev.winnow.testing.RealSentences;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.codecs.lucene912.Lucene912Codec;
+import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReader;
+import org.apache.lucene.index.NoMergePolicy;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.ByteBuffersDirectory;
+
+/**
+ * Vector index benchmark: Winnow's HNSW (hnswlib-built graph, Winnow searcher) against Lucene 9.12 HNSW and exact
+ * search, on real all-MiniLM-L6-v2 vectors of real sentences and on a synthetic clustered set. Reports build
+ * rate, QPS and recall@10 over ef, memory per vector, save/open time, and the Vector-API distance evaluation.
+ * Prints a table, then one JSON object as the last line; {@code --write} also rewrites the index section of
+ * {@code docs/benchmarks.md}.
+ *
+ * <pre>
+ * mvn -B -q -pl bench -am package -DskipTests
+ * java --add-modules jdk.incubator.vector -cp ... dev.winnow.bench.IndexBenchmark [--quick] [--real 60000]
+ *     [--queries 1000] [--synthetic 1000000] [--repeats 3] [--write]
+ * </pre>
+ *
+ * Single-threaded searches; builds with {@code --threads} (default: all cores) for Winnow and one indexing
+ * thread (one segment, one graph) for Lucene. Not thread-safe (a main).
+ */
+public final class IndexBenchmark {
+  private static final int M = 16;
+  private static final int EF_CONSTRUCTION = 200;
+  private static final int[] EFS = {10, 20, 40, 60, 100, 160, 250, 400};
+  private static final int K = 10;
+
+  private int repeats = 3;
+  private int threads = Runtime.getRuntime().availableProcessors();
+  private final StringBuilder table = new StringBuilder();
+  private final List<String> setJson = new ArrayList<>();
+
+  public static void main(String[] args) throws Exception {
+    boolean quick = false;
+    boolean write = false;
+    int real = 60_000;
+    int queries = 1000;
+    int synthetic = 1_000_000;
+    IndexBenchmark b = new IndexBenchmark();
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--quick" -> quick = true;
+        case "--write" -> write = true;
+        case "--real" -> real = Integer.parseInt(args[++i]);
+        case "--queries" -> queries = Integer.parseInt(args[++i]);
+        case "--synthetic" -> synthetic = Integer.parseInt(args[++i]);
+        case "--repeats" -> b.repeats = Integer.parseInt(args[++i]);
+        case "--threads" -> b.threads = Integer.parseInt(args[++i]);
+        default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+      }
+    }
+    if (quick) {
+      real = Math.min(real, 20_000);
+      synthetic = Math.min(synthetic, 50_000);
+      queries = Math.min(queries, 300);
+    }
+    Path root = Paths.get(System.getProperty("winnow.root", ".")).toAbsolutePath().normalize();
+    Path data = Paths.get(System.getProperty("winnow.shared", root.resolve("../shared").toString())).resolve("data");
+    String command = "java " + String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()
+        .stream().filter(a -> a.startsWith("-X") || a.startsWith("--add")).toList()) + " dev.winnow.bench.IndexBenchmark "
+        + String.join(" ", args);
+
+    String distances = b.distanceEvaluation();
+
+    List<String> sentences = RealSentences.load(data);
+    float[][] all = RealSentences.vectors(sentences, real + queries, root.resolve("cache/vectors"), DjlEncoder::defaultModel);
+    b.runSet("real MiniLM-L6-v2 (STS-B, WikiQA, NQ, SciFact sentences)", Arrays.copyOf(all, real),
+        Arrays.copyOfRange(all, real, real + queries), root);
+    all = null;
+
+    float[][] syn = clustered(new Random(42), synthetic + queries, 384);
+    b.runSet("synthetic clustered 384-d (1000 gaussian centres, normalized)", Arrays.copyOf(syn, synthetic),
+        Arrays.copyOfRange(syn, synthetic, synthetic + queries), root);
+    syn = null;
+
+    String machine = machine().replace("}", ",\"kernels\":\"" + VectorOps.implementation() + "\"}");
+    System.out.println();
+    System.out.println(b.table);
+    String json = "{\"machine\":" + machine + ",\"command\":\"" + command.replace("\"", "'") + "\",\"m\":" + M
+        + ",\"efConstruction\":" + EF_CONSTRUCTION + ",\"k\":" + K + ",\"repeats\":" + b.repeats + ",\"buildThreads\":"
+        + b.threads + ",\"distances\":" + distances + ",\"sets\":[" + String.join(",", b.setJson) + "]}";
+    if (write) {
+      writeDocs(root, machine, command, b.table.toString(), json);
+    }
+    System.out.println(json);
+  }
+
+  // ---------------------------------------------------------------- one data set
+
+  private void runSet(String name, float[][] corpus, float[][] queries, Path root) throws Exception {
+    int n = corpus.length;
+    int dim = corpus[0].length;
+    log("== " + name + ": " + n + " x " + dim + ", " + queries.length + " queries");
+    List<Document> docs = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      docs.add(new Document(Integer.toString(i), ""));
+    }
+
+    // exact: ground truth and the exact peer
+    long t0 = System.nanoTime();
+    FlatVectorIndex flat = new FlatVectorIndex(dim, Similarity.COSINE);
+    flat.addAll(docs, corpus);
+    double flatBuild = secs(t0);
+    int[][] truth = new int[queries.length][];
+    t0 = System.nanoTime();
+    for (int q = 0; q < queries.length; q++) {
+      truth[q] = flat.search(queries[q], K).stream().mapToInt(h -> Integer.parseInt(h.id())).toArray();
+    }
+    double exactQps = queries.length / secs(t0);
+    Path flatFile = root.resolve("cache/bench-flat.winnow");
+    t0 = System.nanoTime();
+    flat.save(flatFile);
+    double flatSave = secs(t0);
+    flat.close();
+    t0 = System.nanoTime();
+    FlatVectorIndex.open(flatFile).close();
+    double flatOpen = secs(t0);
+    log(String.format(Locale.ROOT, "exact: %.0f QPS, save %.2f s, open %.2f s", exactQps, flatSave, flatOpen));
+    flat = null;
+
+    // Winnow HNSW
+    long heap0 = usedHeap();
+    t0 = System.nanoTime();
+    HnswVectorIndex hnsw = HnswVectorIndex.builder(dim, Similarity.COSINE).m(M).efConstruction(EF_CONSTRUCTION)
+        .initialCapacity(n).buildThreads(threads).build();
+    hnsw.addAll(docs, corpus);
+    double winBuild = secs(t0);
+    long winBytes = usedHeap() - heap0;
+    log(String.format(Locale.ROOT, "winnow build: %.1f s (%.0f items/s, %d threads), heap %.0f B/vector", winBuild,
+        n / winBuild, threads, (double) winBytes / n));
+    List<double[]> winCurve = new ArrayList<>();
+    for (int ef : EFS) {
+      SearchOptions o = SearchOptions.DEFAULTS.withEf(ef);
+      double[] point = measure(queries, truth, q -> ids(hnsw.search(q, K, o)));
+      winCurve.add(new double[] {ef, point[0], point[1], point[2], point[3]});
+      log(String.format(Locale.ROOT, "winnow ef=%d recall %.4f QPS %.0f", ef, point[0], point[1]));
+    }
+    Path file = root.resolve("cache/bench-hnsw.winnow");
+    t0 = System.nanoTime();
+    hnsw.save(file);
+    double winSave = secs(t0);
+    long fileBytes = Files.size(file);
+    hnsw.close();
+    t0 = System.nanoTime();
+    HnswVectorIndex reopened = HnswVectorIndex.open(file);
+    double winOpen = secs(t0);
+    double reopenedRecall = measure(queries, truth, q -> ids(reopened.search(q, K)))[0];
+    reopened.close();
+    log(String.format(Locale.ROOT, "winnow save %.2f s, open %.2f s, %d bytes; recall after open %.4f", winSave,
+        winOpen, fileBytes, reopenedRecall));
+
+    // Lucene HNSW: one indexing thread, one segment, same M and beam width, dot product on unit vectors
+    heap0 = usedHeap();
+    t0 = System.nanoTime();
+    ByteBuffersDirectory dir = new ByteBuffersDirectory();
+    IndexWriterConfig cfg = new IndexWriterConfig().setRAMBufferSizeMB(1900).setMergePolicy(NoMergePolicy.INSTANCE)
+        .setUseCompoundFile(false).setCodec(new Lucene912Codec() {
+          @Override
+          public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
+            return new Lucene99HnswVectorsFormat(M, EF_CONSTRUCTION);
+          }
+        });
+    try (IndexWriter w = new IndexWriter(dir, cfg)) {
+      for (float[] v : corpus) {
+        org.apache.lucene.document.Document d = new org.apache.lucene.document.Document();
+        d.add(new KnnFloatVectorField("v", unit(v), VectorSimilarityFunction.DOT_PRODUCT));
+        w.addDocument(d);
+      }
+      w.commit();
+    }
+    double lucBuild = secs(t0);
+    long lucBytes = 0;
+    for (String f : dir.listAll()) {
+      lucBytes += dir.fileLength(f);
+    }
+    DirectoryReader reader = DirectoryReader.open(dir);
+    if (reader.leaves().size() != 1) {
+      throw new IllegalStateException("expected one Lucene segment, got " + reader.leaves().size());
+    }
+    LeafReader leaf = reader.leaves().get(0).reader();
+    log(String.format(Locale.ROOT, "lucene build: %.1f s (%.0f items/s, 1 thread), %.0f B/vector in the directory",
+        lucBuild, n / lucBuild, (double) lucBytes / n));
+    List<double[]> lucCurve = new ArrayList<>();
+    for (int ef : EFS) {
+      double[] point = measure(queries, truth, q -> {
+        try {
+          TopDocs td = leaf.searchNearestVectors("v", unit(q), ef, null, Integer.MAX_VALUE);
+          int[] out = new int[Math.min(K, td.scoreDocs.length)];
+          ScoreDoc[] sd = td.scoreDocs;
+          for (int i = 0; i < out.length; i++) {
+            out[i] = sd[i].doc;
+          }
+          return out;
+        } catch (IOException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      lucCurve.add(new double[] {ef, point[0], point[1], point[2], point[3]});
+      log(String.format(Locale.ROOT, "lucene ef=%d recall %.4f QPS %.0f", ef, point[0], point[1]));
+    }
+    reader.close();
+    dir.close();
+
+    // report
+    double[] winAt = firstAtRecall(winCurve, 0.98);
+    double[] lucAt = firstAtRecall(lucCurve, 0.98);
+    table.append("### ").append(name).append("\n\n");
+    table.append(String.format(Locale.ROOT, "%d vectors x %d, %d held-out queries, k=%d, M=%d, efConstruction/beamWidth=%d%n%n",
+        n, dim, queries.length, K, M, EF_CONSTRUCTION));
+    table.append("| engine | build items/s | memory B/vector | save s | open s |\n|---|---|---|---|---|\n");
+    table.append(String.format(Locale.ROOT, "| Winnow HNSW (%d threads) | %.0f | %.0f (heap) | %.2f | %.2f |%n", threads,
+        n / winBuild, (double) winBytes / n, winSave, winOpen));
+    table.append(String.format(Locale.ROOT, "| Lucene 9.12 HNSW (1 thread) | %.0f | %.0f (directory) | - | - |%n", n / lucBuild,
+        (double) lucBytes / n));
+    table.append(String.format(Locale.ROOT, "| exact (FlatVectorIndex) | %.0f | %d (vectors) | %.2f | %.2f |%n%n", n / flatBuild,
+        4 * dim, flatSave, flatOpen));
+    table.append("| ef | Winnow recall@10 | Winnow QPS (min-max) | Lucene recall@10 | Lucene QPS (min-max) |\n|---|---|---|---|---|\n");
+    for (int i = 0; i < EFS.length; i++) {
+      double[] a = winCurve.get(i);
+      double[] l = lucCurve.get(i);
+      table.append(String.format(Locale.ROOT, "| %d | %.4f | %.0f (%.0f-%.0f) | %.4f | %.0f (%.0f-%.0f) |%n", EFS[i], a[1],
+          a[2], a[3], a[4], l[1], l[2], l[3], l[4]));
+    }
+    table.append(String.format(Locale.ROOT, "%nExact search: %.0f QPS (recall 1.0). ", exactQps));
+    table.append(String.format(Locale.ROOT, "Recall after save/open: %.4f (identical graph).%n", reopenedRecall));
+    table.append(String.format(Locale.ROOT, "At recall@10 >= 0.98: Winnow %s, Lucene %s%s.%n",
+        winAt == null ? "never" : String.format(Locale.ROOT, "ef=%.0f %.0f QPS", winAt[0], winAt[2]),
+        lucAt == null ? "never" : String.format(Locale.ROOT, "ef=%.0f %.0f QPS", lucAt[0], lucAt[2]),
+        winAt != null && lucAt != null ? String.format(Locale.ROOT, " (Winnow/Lucene QPS ratio %.2f)", winAt[2] / lucAt[2]) : ""));
+    table.append(String.format(Locale.ROOT, "Build rate ratio Winnow/Lucene: %.2f. Winnow QPS / exact QPS at ef=100: %.1f.%n%n",
+        (n / winBuild) / (n / lucBuild), winCurve.get(4)[2] / exactQps));
+
+    StringBuilder j = new StringBuilder();
+    j.append(String.format(Locale.ROOT, "{\"name\":\"%s\",\"n\":%d,\"dim\":%d,\"queries\":%d,", name, n, dim, queries.length));
+    j.append(String.format(Locale.ROOT, "\"exact\":{\"qps\":%.1f,\"saveS\":%.3f,\"openS\":%.3f},", exactQps, flatSave, flatOpen));
+    j.append(String.format(Locale.ROOT, "\"winnow\":{\"buildItemsPerS\":%.1f,\"threads\":%d,\"heapBytesPerVector\":%.1f,"
+        + "\"saveS\":%.3f,\"openS\":%.3f,\"fileBytes\":%d,\"recallAfterOpen\":%.4f,\"curve\":%s},", n / winBuild, threads,
+        (double) winBytes / n, winSave, winOpen, fileBytes, reopenedRecall, curveJson(winCurve)));
+    j.append(String.format(Locale.ROOT, "\"lucene\":{\"buildItemsPerS\":%.1f,\"threads\":1,\"directoryBytesPerVector\":%.1f,"
+        + "\"curve\":%s},", n / lucBuild, (double) lucBytes / n, curveJson(lucCurve)));
+    j.append(String.format(Locale.ROOT, "\"ratios\":{\"buildWinnowOverLucene\":%.3f,\"qpsAtRecall098WinnowOverLucene\":%s}}",
+        (n / winBuild) / (n / lucBuild), winAt != null && lucAt != null ? String.format(Locale.ROOT, "%.3f", winAt[2] / lucAt[2]) : "null"));
+    setJson.add(j.toString());
+  }
+
+  interface Searcher {
+    int[] top(float[] q);
+  }
+
+  /** recall, median QPS, min QPS, max QPS over {@code repeats} passes (after one warm-up pass). */
+  private double[] measure(float[][] queries, int[][] truth, Searcher s) {
+    for (float[] q : queries) {
+      s.top(q);
+    }
+    double[] qps = new double[repeats];
+    int found = 0;
+    for (int r = 0; r < repeats; r++) {
+      long t0 = System.nanoTime();
+      int f = 0;
+      for (int i = 0; i < queries.length; i++) {
+        int[] got = s.top(queries[i]);
+        for (int g : got) {
+          for (int t : truth[i]) {
+            if (g == t) {
+              f++;
+              break;
+            }
+          }
+        }
+      }
+      qps[r] = queries.length / secs(t0);
+      found = f;
+    }
+    double[] sorted = qps.clone();
+    Arrays.sort(sorted);
+    return new double[] {found / (double) (queries.length * K), sorted[sorted.length / 2], sorted[0], sorted[sorted.length - 1]};
+  }
+
+  private static double[] firstAtRecall(List<double[]> curve, double target) {
+    for (double[] p : curve) {
+      if (p[1] >= target) {
+        return new double[] {p[0], p[1], p[2]};
+      }
+    }
+    return null;
+  }
+
+  private static String curveJson(List<double[]> curve) {
+    List<String> pts = new ArrayList<>();
+    for (double[] p : curve) {
+      pts.add(String.format(Locale.ROOT, "{\"ef\":%.0f,\"recall\":%.4f,\"qps\":%.1f,\"qpsMin\":%.1f,\"qpsMax\":%.1f}",
+          p[0], p[1], p[2], p[3], p[4]));
+    }
+    return "[" + String.join(",", pts) + "]";
+  }
+
+  private static int[] ids(List<Hit> hits) {
+    int[] out = new int[hits.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = Integer.parseInt(hits.get(i).id());
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- distance functions (Vector API evaluation)
+
+  private String distanceEvaluation() throws Exception {
+    Random r = new Random(1);
+    float[][] a = clustered(r, 2000, 384);
+    for (float[] v : a) {
+      System.arraycopy(unit(v), 0, v, 0, v.length);
+    }
+    List<String> names = new ArrayList<>();
+    List<DistanceFunction<float[], Float>> fns = new ArrayList<>();
+    names.add("hnswlib 1.2.1 FLOAT_INNER_PRODUCT (scalar)");
+    fns.add(DistanceFunctions.FLOAT_INNER_PRODUCT);
+    names.add("Winnow scalar kernel (4 accumulators; fallback)");
+    fns.add((u, v) -> 1f - VectorOps.scalarDot(u, v));
+    names.add("Winnow Distances.OneMinusDot, active kernel: " + VectorOps.implementation() + " (used)");
+    fns.add(new Distances.OneMinusDot());
+    boolean vectorApi = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    if (vectorApi) {
+      for (String f : List.of("VECTOR_FLOAT_128_INNER_PRODUCT", "VECTOR_FLOAT_256_INNER_PRODUCT")) {
+        @SuppressWarnings("unchecked")
+        com.github.jelmerk.knn.DistanceFunction<float[], Float> jdk = (com.github.jelmerk.knn.DistanceFunction<float[], Float>)
+            Class.forName("com.github.jelmerk.knn.Jdk17DistanceFunctions").getField(f).get(null);
+        names.add("hnswlib-core-jdk17 1.1.2 " + f + " (Vector API)");
+        fns.add(jdk::distance);
+      }
+    } else {
+      log("jdk.incubator.vector not enabled: run with --add-modules jdk.incubator.vector to evaluate hnswlib-core-jdk17");
+    }
+    List<String> out = new ArrayList<>();
+    int buildN = 8000;
+    float[][] buildSet = clustered(new Random(2), buildN, 384);
+    for (float[] v : buildSet) {
+      System.arraycopy(unit(v), 0, v, 0, v.length);
+    }
+    for (int f = 0; f < fns.size(); f++) {
+      DistanceFunction<float[], Float> fn = fns.get(f);
+      double sink = 0;
+      long pairs = 0;
+      long t0 = 0;
+      for (int round = 0; round < 2; round++) { // round 0 warms up
+        t0 = System.nanoTime();
+        pairs = 0;
+        for (int i = 0; i < a.length; i++) {
+          for (int k = 0; k < 1000; k++) {
+            sink += fn.distance(a[i], a[(i + k + 1) % a.length]);
+            pairs++;
+          }
+        }
+      }
+      double ns = (System.nanoTime() - t0) / (double) pairs;
+      // graph build with this distance (hnswlib's own add path, all threads)
+      HnswIndex<Integer, float[], HnswItem, Float> g = HnswIndex.newBuilder(384, fn, buildN)
+          .withM(M).withEfConstruction(EF_CONSTRUCTION).build();
+      List<HnswItem> items = new ArrayList<>();
+      for (int i = 0; i < buildN; i++) {
+        items.add(new HnswItem(i, buildSet[i], null, true));
+      }
+      long b0 = System.nanoTime();
+      g.addAll(items, threads, (x, y) -> { }, Integer.MAX_VALUE);
+      double rate = buildN / secs(b0);
+      log(String.format(Locale.ROOT, "distance %s: %.1f ns/pair (384-d), hnswlib build %.0f items/s (sink %.1f)",
+          names.get(f), ns, rate, sink));
+      out.add(String.format(Locale.ROOT, "{\"name\":\"%s\",\"nsPerPair\":%.2f,\"buildItemsPerS\":%.1f}", names.get(f), ns, rate));
+      table.append(String.format(Locale.ROOT, "| %s | %.1f | %.0f |%n", names.get(f), ns, rate));
+    }
+    // the primitive kernel Winnow's searcher uses
+    double sink = 0;
+    long t0 = 0;
+    long pairs = 0;
+    for (int round = 0; round < 2; round++) {
+      t0 = System.nanoTime();
+      pairs = 0;
+      for (int i = 0; i < a.length; i++) {
+        for (int k = 0; k < 1000; k++) {
+          sink += VectorOps.dot(a[i], a[(i + k + 1) % a.length]);
+          pairs++;
+        }
+      }
+    }
+    double ns = (System.nanoTime() - t0) / (double) pairs;
+    table.append(String.format(Locale.ROOT, "| Winnow VectorOps.dot, primitive, " + VectorOps.implementation() + " (searcher) | %.1f | - |%n%n", ns));
+    out.add(String.format(Locale.ROOT, "{\"name\":\"Winnow VectorOps.dot (primitive)\",\"nsPerPair\":%.2f,\"sink\":%.1f}", ns, sink));
+    String header = "### Distance functions (384-d dot product; hnswlib build of " + buildN + " clustered vectors, M="
+        + M + ", efConstruction=" + EF_CONSTRUCTION + ", " + threads + " threads)\n\n"
+        + "| function | ns/pair | hnswlib build items/s |\n|---|---|---|\n";
+    table.insert(0, header);
+    return "{\"vectorApiEnabled\":" + vectorApi + ",\"functions\":[" + String.join(",", out) + "]}";
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /** Clustered vectors: 1000 gaussian centres plus noise, normalized. */
+  static float[][] clustered(Random r, int n, int dim) {
+    float[][] centres = new float[1000][dim];
+    for (float[] c : centres) {
+      for (int j = 0; j < dim; j++) {
+        c[j] = (float) r.nextGaussian();
+      }
+    }
+    float[][] out = new float[n][];
+    for (int i = 0; i < n; i++) {
+      float[] c = centres[r.nextInt(centres.length)];
+      float[] v = new float[dim];
+      for (int j = 0; j < dim; j++) {
+        v[j] = c[j] + 0.6f * (float) r.nextGaussian();
+      }
+      out[i] = unit(v);
+    }
+    return out;
+  }
+
+  static float[] unit(float[] v) {
+    return VectorOps.stored(Similarity.COSINE, v);
+  }
+
+  private static double secs(long t0) {
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  private static long usedHeap() throws InterruptedException {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+      Thread.sleep(50);
+    }
+    Runtime rt = Runtime.getRuntime();
+    return rt.totalMemory() - rt.freeMemory();
+  }
+
+  private static void log(String s) {
+    System.err.println(s);
+  }
+
+  private static String machine() throws IOException {
+    String cpu = "unknown";
+    Path info = Paths.get("/proc/cpuinfo");
+    if (Files.exists(info)) {
+      for (String line : Files.readAllLines(info, StandardCharsets.UTF_8)) {
+        if (line.startsWith("model name")) {
+          cpu = line.substring(line.indexOf(':') + 1).trim();
+          break;
+        }
+      }
+    }
+    return String.format(Locale.ROOT, "{\"cpu\":\"%s\",\"cores\":%d,\"maxHeapMiB\":%d,\"java\":\"%s\",\"os\":\"%s %s\"}",
+        cpu, Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
+        System.getProperty("java.vm.name") + " " + System.getProperty("java.version"), System.getProperty("os.name"),
+        System.getProperty("os.arch"));
+  }
+
+  private static void writeDocs(Path root, String machine, String command, String table, String json) throws IOException {
+    Path file = root.resolve("docs/benchmarks.md");
+    Files.createDirectories(file.getParent());
+    String begin = "<!-- index:begin -->";
+    String end = "<!-- index:end -->";
+    String existing = Files.exists(file) ? Files.readString(file) : "# Winnow benchmarks\n\n" + begin + "\n" + end + "\n";
+    int a = existing.indexOf(begin);
+    int b = existing.indexOf(end);
+    if (a < 0 || b < a) {
+      existing = existing + "\n" + begin + "\n" + end + "\n";
+      a = existing.indexOf(begin);
+      b = existing.indexOf(end);
+    }
+    String section = begin + "\n## Vector index (generated by IndexBenchmark)\n\nMachine: `" + machine + "`\n\nCommand: `"
+        + command + "`\n\n" + table + "\n<details><summary>raw JSON</summary>\n\n```json\n" + json + "\n```\n</details>\n"
+        + "<!-- index:verdict -->\n" + end;
+    // keep a hand-written verdict placed after the generated part (between index:verdict and index:end)
+    String old = existing.substring(a, b);
+    int v = old.indexOf("<!-- index:verdict -->");
+    if (v >= 0) {
+      section = section.replace("<!-- index:verdict -->\n" + end, old.substring(v) + end);
+    }
+    Files.writeString(file, existing.substring(0, a) + section + existing.substring(b + end.length()));
+  }
+}

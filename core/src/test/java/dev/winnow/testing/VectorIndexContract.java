@@ -1,0 +1,587 @@
+package dev.winnow.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.winnow.Document;
+import dev.winnow.Filter;
+import dev.winnow.Hit;
+import dev.winnow.IndexFormatException;
+import dev.winnow.SearchOptions;
+import dev.winnow.Similarity;
+import dev.winnow.VectorIndex;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The behaviour every {@link VectorIndex} promises. Implementations extend this class and supply a factory and a
+ * reader; exact indexes additionally get exact-result checks ({@link #isExact()}). Randomized cases print their
+ * seed ({@link Seeds}).
+ */
+public abstract class VectorIndexContract {
+  protected static final int DIM = 16;
+
+  @TempDir protected Path tmp;
+
+  /** A new empty index. */
+  protected abstract VectorIndex create(int dimension, Similarity similarity);
+
+  /** Reads what {@link VectorIndex#save} wrote. */
+  protected abstract VectorIndex open(Path path) throws IOException;
+
+  /** Whether search results are exact (then they are compared to brute force for equality). */
+  protected abstract boolean isExact();
+
+  // ---------------------------------------------------------------- fixtures
+
+  /** Clustered vectors (embedding-like): 20 gaussian centres plus noise. */
+  protected static float[][] clustered(Random r, int n, int dim) {
+    float[][] centres = new float[20][dim];
+    for (float[] c : centres) {
+      for (int j = 0; j < dim; j++) {
+        c[j] = (float) r.nextGaussian();
+      }
+    }
+    float[][] out = new float[n][dim];
+    for (int i = 0; i < n; i++) {
+      float[] c = centres[r.nextInt(centres.length)];
+      for (int j = 0; j < dim; j++) {
+        out[i][j] = c[j] + 0.4f * (float) r.nextGaussian();
+      }
+    }
+    return out;
+  }
+
+  protected static Document doc(int i) {
+    Map<String, Object> meta = new LinkedHashMap<>();
+    meta.put("bucket", i % 100);           // 1% selective per value
+    meta.put("parity", i % 2 == 0 ? "even" : "odd");
+    meta.put("big", (long) i * 1_000_000_007L);
+    meta.put("weight", i / 7.0);
+    meta.put("flag", i % 3 == 0);
+    return new Document("doc-" + i, "text of " + i, meta);
+  }
+
+  protected static VectorIndex fill(VectorIndex index, float[][] vectors) {
+    List<Document> docs = new ArrayList<>();
+    for (int i = 0; i < vectors.length; i++) {
+      docs.add(doc(i));
+    }
+    index.addAll(docs, vectors);
+    return index;
+  }
+
+  /** Brute-force top-k over the given live vectors, ordered like {@link Hit}. */
+  protected static List<Hit> bruteForce(Similarity sim, Map<String, float[]> live, Map<String, Document> docs,
+      float[] q, int k, Filter filter) {
+    List<Hit> all = new ArrayList<>();
+    for (Map.Entry<String, float[]> e : live.entrySet()) {
+      if (filter == null || filter.test(docs.get(e.getKey()).metadata())) {
+        all.add(new Hit(e.getKey(), sim.score(q, e.getValue())));
+      }
+    }
+    all.sort(Comparator.naturalOrder());
+    return all.subList(0, Math.min(k, all.size()));
+  }
+
+  protected static Set<String> ids(List<Hit> hits) {
+    Set<String> out = new HashSet<>();
+    for (Hit h : hits) {
+      out.add(h.id());
+    }
+    return out;
+  }
+
+  protected static void assertBestFirst(List<Hit> hits) {
+    for (int i = 1; i < hits.size(); i++) {
+      assertTrue(hits.get(i - 1).score() >= hits.get(i).score(), "not best-first at " + i + ": " + hits);
+    }
+    assertEquals(hits.size(), ids(hits).size(), "duplicate ids in " + hits);
+  }
+
+  // ---------------------------------------------------------------- basics
+
+  @Test
+  void emptyIndexSearchesToEmptyList() {
+    try (VectorIndex index = create(DIM, Similarity.COSINE)) {
+      assertEquals(0, index.size());
+      List<Hit> hits = index.search(new float[DIM], 5);
+      assertNotNull(hits);
+      assertTrue(hits.isEmpty());
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Similarity.class)
+  void eachVectorFindsItselfFirstWithTheSimilarityScore(Similarity sim) {
+    long seed = Seeds.seed("findsItself-" + sim);
+    Random r = new Random(seed);
+    float[][] v = clustered(r, 500, DIM);
+    try (VectorIndex index = fill(create(DIM, sim), v)) {
+      assertEquals(500, index.size());
+      assertEquals(DIM, index.dimension());
+      assertEquals(sim, index.similarity());
+      int selfFirst = 0;
+      for (int i = 0; i < 100; i++) {
+        List<Hit> hits = index.search(v[i], 10);
+        assertEquals(10, hits.size(), "seed " + seed);
+        assertBestFirst(hits);
+        for (Hit h : hits) {
+          int j = Integer.parseInt(h.id().substring(4));
+          assertEquals(sim.score(v[i], v[j]), h.score(), 1e-4, "score of " + h.id() + " seed " + seed);
+        }
+        if (hits.get(0).id().equals("doc-" + i)) {
+          selfFirst++;
+        }
+      }
+      // DOT_PRODUCT: a longer vector in the same direction may legitimately beat the query's own vector
+      int expected = sim == Similarity.DOT_PRODUCT ? 1 : 100;
+      assertTrue(selfFirst >= expected, sim + ": self first " + selfFirst + "/100, seed " + seed);
+    }
+  }
+
+  @Test
+  void resultsMatchBruteForce() {
+    long seed = Seeds.seed("resultsMatchBruteForce");
+    Random r = new Random(seed);
+    float[][] v = clustered(r, 2000, DIM);
+    Map<String, float[]> live = new HashMap<>();
+    Map<String, Document> docs = new HashMap<>();
+    for (int i = 0; i < v.length; i++) {
+      live.put("doc-" + i, v[i]);
+      docs.put("doc-" + i, doc(i));
+    }
+    try (VectorIndex index = fill(create(DIM, Similarity.COSINE), v)) {
+      int found = 0;
+      for (int t = 0; t < 50; t++) {
+        float[] q = clustered(r, 1, DIM)[0];
+        List<Hit> expected = bruteForce(Similarity.COSINE, live, docs, q, 10, null);
+        List<Hit> actual = index.search(q, 10);
+        assertBestFirst(actual);
+        if (isExact()) {
+          assertEquals(expected.stream().map(Hit::id).toList(), actual.stream().map(Hit::id).toList(), "seed " + seed);
+        }
+        Set<String> a = ids(actual);
+        for (Hit h : expected) {
+          found += a.contains(h.id()) ? 1 : 0;
+        }
+      }
+      double recall = found / 500.0;
+      assertTrue(recall >= (isExact() ? 1.0 : 0.95), "recall@10 " + recall + " seed " + seed);
+    }
+  }
+
+  @Test
+  void kLargerThanSizeReturnsEverything() {
+    try (VectorIndex index = fill(create(DIM, Similarity.EUCLIDEAN), clustered(new Random(1), 7, DIM))) {
+      assertEquals(7, index.search(new float[DIM], 100).size());
+    }
+  }
+
+  @Test
+  void getContainsAndDocumentsRoundTrip() {
+    try (VectorIndex index = fill(create(DIM, Similarity.COSINE), clustered(new Random(2), 50, DIM))) {
+      assertTrue(index.contains("doc-7"));
+      assertFalse(index.contains("nope"));
+      assertEquals(doc(7), index.get("doc-7").orElseThrow());
+      assertTrue(index.get("nope").isEmpty());
+    }
+  }
+
+  @Test
+  void vectorsAreCopiedOnTheWayIn() {
+    try (VectorIndex index = create(DIM, Similarity.DOT_PRODUCT)) {
+      float[] v = new float[DIM];
+      v[0] = 1;
+      index.add(doc(0), v);
+      v[0] = -1;
+      assertEquals(1f, index.search(new float[] {1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, 1).get(0).score(), 1e-6);
+    }
+  }
+
+  // ---------------------------------------------------------------- bad input
+
+  @Test
+  void badInputIsRejectedWithClearMessages() {
+    try (VectorIndex index = fill(create(DIM, Similarity.COSINE), clustered(new Random(3), 20, DIM))) {
+      float[] ok = new float[DIM];
+      assertMessage(() -> index.add(doc(100), new float[DIM + 1]), "dimension 17", "expects 16");
+      float[] nan = ok.clone();
+      nan[3] = Float.NaN;
+      assertMessage(() -> index.add(doc(100), nan), "vector[3]", "NaN", "finite");
+      float[] inf = ok.clone();
+      inf[5] = Float.POSITIVE_INFINITY;
+      assertMessage(() -> index.upsert(doc(100), inf), "vector[5]", "Infinity");
+      assertMessage(() -> index.add(null, ok), "document is null");
+      assertMessage(() -> index.add(doc(100), null), "vector is null");
+      assertMessage(() -> index.add(doc(3), ok), "doc-3", "already present", "upsert");
+      assertMessage(() -> index.delete(null), "id is null");
+      assertMessage(() -> index.get(null), "id is null");
+      assertMessage(() -> index.search(ok, 0), "k must be > 0", "0");
+      assertMessage(() -> index.search(ok, -3), "k must be > 0", "-3");
+      assertMessage(() -> index.search(new float[3], 5), "query", "dimension 3");
+      assertMessage(() -> index.search(ok, 5, null), "options is null");
+      assertMessage(() -> index.search(ok, 5, SearchOptions.DEFAULTS.withFilter(Filter.eq("colour", "red"))),
+          "filter field 'colour'", "unknown");
+      assertMessage(() -> index.addAll(List.of(doc(200), doc(200)), new float[][] {ok, ok}), "repeated");
+      assertMessage(() -> index.addAll(List.of(doc(200)), new float[][] {ok, ok}), "!=");
+      assertEquals(20, index.size(), "failed calls must not change the index");
+      assertFalse(index.contains("doc-200"));
+    }
+  }
+
+  private static void assertMessage(Runnable call, String... parts) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call::run);
+    for (String p : parts) {
+      assertTrue(e.getMessage().contains(p), "message '" + e.getMessage() + "' lacks '" + p + "'");
+    }
+  }
+
+  @Test
+  void closedIndexThrowsIllegalState() {
+    VectorIndex index = fill(create(DIM, Similarity.COSINE), clustered(new Random(4), 10, DIM));
+    index.close();
+    index.close(); // idempotent
+    assertThrows(IllegalStateException.class, () -> index.search(new float[DIM], 3));
+    assertThrows(IllegalStateException.class, () -> index.add(doc(99), new float[DIM]));
+    assertThrows(IllegalStateException.class, () -> index.save(tmp.resolve("x")));
+  }
+
+  // ---------------------------------------------------------------- upsert and delete
+
+  @Test
+  void upsertReplacesDocumentAndVector() {
+    float[][] v = clustered(new Random(5), 100, DIM);
+    try (VectorIndex index = fill(create(DIM, Similarity.COSINE), v)) {
+      Document replacement = new Document("doc-1", "new text", Map.of("bucket", 999));
+      assertTrue(index.upsert(replacement, v[50]));
+      assertFalse(index.upsert(new Document("fresh", "x"), v[60]));
+      assertEquals(101, index.size());
+      assertEquals(replacement, index.get("doc-1").orElseThrow());
+      List<Hit> hits = index.search(v[50], 3);
+      assertTrue(ids(hits).contains("doc-1") && ids(hits).contains("doc-50"), hits.toString());
+      assertBestFirst(hits);
+      List<Hit> filtered = index.search(v[1], 5, SearchOptions.DEFAULTS.withFilter(Filter.eq("bucket", 999)));
+      assertEquals(List.of("doc-1"), filtered.stream().map(Hit::id).toList());
+    }
+  }
+
+  @Test
+  void deletedIdsNeverComeBack() {
+    long seed = Seeds.seed("deletedIdsNeverComeBack");
+    Random r = new Random(seed);
+    float[][] v = clustered(r, 1500, DIM);
+    try (VectorIndex index = fill(create(DIM, Similarity.COSINE), v)) {
+      Set<String> deleted = new HashSet<>();
+      for (int i = 0; i < v.length; i++) {
+        if (r.nextDouble() < 0.4) {
+          assertTrue(index.delete("doc-" + i));
+          deleted.add("doc-" + i);
+        }
+      }
+      assertFalse(index.delete("doc-" + deleted.iterator().next().substring(4)), "second delete returns false");
+      assertEquals(v.length - deleted.size(), index.size());
+      for (String id : deleted) {
+        assertFalse(index.contains(id));
+      }
+      int returned = 0;
+      for (int i = 0; i < v.length; i += 15) {
+        List<Hit> hits = index.search(v[i], 20);
+        assertEquals(20, hits.size(), "seed " + seed);
+        for (Hit h : hits) {
+          assertFalse(deleted.contains(h.id()), h.id() + " was deleted; seed " + seed);
+          returned++;
+        }
+        if (deleted.contains("doc-" + i)) {
+          assertFalse(ids(hits).contains("doc-" + i));
+        }
+      }
+      assertTrue(returned > 0);
+      List<Hit> all = index.search(v[0], v.length);
+      assertEquals(index.size(), all.size(), "a k >= size search returns every live document");
+    }
+  }
+
+  // ---------------------------------------------------------------- filters
+
+  @Test
+  void selectiveFilterGivesExactFilteredTopK() {
+    long seed = Seeds.seed("selectiveFilter");
+    Random r = new Random(seed);
+    float[][] v = clustered(r, 3000, DIM);
+    Map<String, float[]> live = new HashMap<>();
+    Map<String, Document> docs = new HashMap<>();
+    for (int i = 0; i < v.length; i++) {
+      live.put("doc-" + i, v[i]);
+      docs.put("doc-" + i, doc(i));
+    }
+    try (VectorIndex index = fill(create(DIM, Similarity.COSINE), v)) {
+      for (int t = 0; t < 20; t++) {
+        Filter onePercent = Filter.eq("bucket", r.nextInt(100));   // 30 of 3000 documents
+        float[] q = clustered(r, 1, DIM)[0];
+        List<Hit> expected = bruteForce(Similarity.COSINE, live, docs, q, 10, onePercent);
+        List<Hit> actual = index.search(q, 10, SearchOptions.DEFAULTS.withFilter(onePercent));
+        assertEquals(10, actual.size());
+        assertEquals(expected.stream().map(Hit::id).toList(), actual.stream().map(Hit::id).toList(), "seed " + seed);
+        for (int i = 0; i < 10; i++) {
+          assertEquals(expected.get(i).score(), actual.get(i).score(), 1e-4);
+        }
+      }
+    }
+  }
+
+  @Test
+  void everyFilterKindReturnsOnlyMatchesAndKWhenKMatch() {
+    long seed = Seeds.seed("filterKinds");
+    Random r = new Random(seed);
+    float[][] v = clustered(r, 2000, DIM);
+    Map<String, float[]> live = new HashMap<>();
+    Map<String, Document> docs = new HashMap<>();
+    for (int i = 0; i < v.length; i++) {
+      live.put("doc-" + i, v[i]);
+      docs.put("doc-" + i, doc(i));
+    }
+    List<Filter> filters = List.of(
+        Filter.eq("parity", "even"),
+        Filter.eq("bucket", 7L),                       // Long matches Integer metadata
+        Filter.in("bucket", List.of(1, 2, 3)),
+        Filter.range("weight", 10.0, 20),
+        Filter.greaterThan("big", 1_000_000_007L * 1500),
+        Filter.and(Filter.eq("flag", true), Filter.lessThan("bucket", 50)),
+        Filter.or(Filter.eq("bucket", 5), Filter.eq("bucket", 6)),
+        Filter.not(Filter.eq("parity", "odd")),
+        Filter.range("parity", "a", "f"));
+    try (VectorIndex index = fill(create(DIM, Similarity.DOT_PRODUCT), v)) {
+      for (Filter f : filters) {
+        long matching = docs.values().stream().filter(d -> f.test(d.metadata())).count();
+        assertTrue(matching >= 10, f + " matches only " + matching);
+        float[] q = clustered(r, 1, DIM)[0];
+        List<Hit> hits = index.search(q, 10, SearchOptions.DEFAULTS.withFilter(f));
+        assertEquals(10, hits.size(), f + " seed " + seed);
+        for (Hit h : hits) {
+          assertTrue(f.test(docs.get(h.id()).metadata()), h.id() + " fails " + f);
+        }
+        if (isExact()) {
+          assertEquals(bruteForce(Similarity.DOT_PRODUCT, live, docs, q, 10, f).stream().map(Hit::id).toList(),
+              hits.stream().map(Hit::id).toList());
+        }
+      }
+      Filter none = Filter.eq("bucket", 12345);
+      assertTrue(index.search(v[0], 10, SearchOptions.DEFAULTS.withFilter(none)).isEmpty());
+    }
+  }
+
+  // ---------------------------------------------------------------- persistence
+
+  @Test
+  void saveAndOpenGiveIdenticalResults() throws IOException {
+    long seed = Seeds.seed("saveAndOpen");
+    Random r = new Random(seed);
+    float[][] v = clustered(r, 1200, DIM);
+    Path file = tmp.resolve("sub/dir/index.winnow");
+    try (VectorIndex index = fill(create(DIM, Similarity.EUCLIDEAN), v)) {
+      for (int i = 0; i < 200; i++) {
+        index.delete("doc-" + (i * 3));
+      }
+      index.upsert(new Document("doc-1", "changed", Map.of("k", "v", "n", 3.5f)), v[2]);
+      index.save(file);
+      try (VectorIndex back = open(file)) {
+        assertEquals(index.size(), back.size());
+        assertEquals(index.dimension(), back.dimension());
+        assertEquals(index.similarity(), back.similarity());
+        assertEquals(index.get("doc-1"), back.get("doc-1"));
+        assertEquals(index.get("doc-5"), back.get("doc-5"));
+        assertFalse(back.contains("doc-3"));
+        for (int t = 0; t < 30; t++) {
+          float[] q = clustered(r, 1, DIM)[0];
+          SearchOptions o = t % 2 == 0 ? SearchOptions.DEFAULTS : SearchOptions.DEFAULTS.withFilter(Filter.eq("flag", true));
+          assertEquals(index.search(q, 10, o), back.search(q, 10, o), "seed " + seed);
+        }
+        back.add(new Document("after-open", "x"), v[0]);
+        assertTrue(back.contains("after-open"));
+      }
+    }
+    try (FileTree tree = new FileTree(file.getParent())) {
+      assertEquals(List.of("index.winnow"), tree.names(), "no temp files left behind");
+    }
+  }
+
+  /** Lists a folder's entries. */
+  private record FileTree(Path dir) implements AutoCloseable {
+    List<String> names() throws IOException {
+      try (var s = Files.list(dir)) {
+        return s.map(p -> p.getFileName().toString()).sorted().toList();
+      }
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  @Test
+  void emptyIndexRoundTrips() throws IOException {
+    Path file = tmp.resolve("empty.winnow");
+    try (VectorIndex index = create(DIM, Similarity.DOT_PRODUCT)) {
+      index.save(file);
+    }
+    try (VectorIndex back = open(file)) {
+      assertEquals(0, back.size());
+      assertEquals(Similarity.DOT_PRODUCT, back.similarity());
+      assertTrue(back.search(new float[DIM], 3).isEmpty());
+    }
+  }
+
+  @Test
+  void damagedFilesRaiseIndexFormatExceptionOnly() throws IOException {
+    long seed = Seeds.seed("damagedFiles");
+    Random r = new Random(seed);
+    Path file = tmp.resolve("good.winnow");
+    try (VectorIndex index = fill(create(8, Similarity.COSINE), clustered(r, 300, 8))) {
+      index.save(file);
+    }
+    byte[] good = Files.readAllBytes(file);
+    Path bad = tmp.resolve("bad.winnow");
+    for (int t = 0; t < 150; t++) {
+      byte[] b;
+      String what;
+      if (t % 3 == 0) {
+        int len = r.nextInt(good.length);
+        b = java.util.Arrays.copyOf(good, len);
+        what = "truncated to " + len;
+      } else {
+        b = good.clone();
+        int flips = 1 + r.nextInt(4);
+        StringBuilder w = new StringBuilder("flipped");
+        for (int f = 0; f < flips; f++) {
+          int at = r.nextInt(b.length);
+          b[at] ^= (byte) (1 << r.nextInt(8));
+          w.append(' ').append(at);
+        }
+        what = w.toString();
+      }
+      Files.write(bad, b);
+      try (VectorIndex ignored = open(bad)) {
+        fail(what + ": opened a damaged file; seed " + seed);
+      } catch (IndexFormatException expected) {
+        assertTrue(expected.getMessage().contains("bad.winnow"), expected.getMessage());
+      } catch (Throwable other) {
+        throw new AssertionError(what + ": expected IndexFormatException, got " + other + "; seed " + seed, other);
+      }
+    }
+    Files.write(bad, new byte[0]);
+    assertThrows(IndexFormatException.class, () -> open(bad));
+    Files.writeString(bad, "hello, this is definitely not an index file at all, padded to be long enough");
+    assertThrows(IndexFormatException.class, () -> open(bad));
+  }
+
+  // ---------------------------------------------------------------- concurrency
+
+  @Test
+  void searchesRunSafelyDuringAddsDeletesAndSaves() throws Exception {
+    long seed = Seeds.seed("concurrency");
+    Random r = new Random(seed);
+    float[][] v = clustered(r, 3000, DIM);
+    try (VectorIndex index = create(DIM, Similarity.COSINE)) {
+      List<Document> first = new ArrayList<>();
+      for (int i = 0; i < 1000; i++) {
+        first.add(doc(i));
+      }
+      index.addAll(first, java.util.Arrays.copyOf(v, 1000));
+      Set<String> deletedForGood = ConcurrentHashMap.newKeySet();
+      List<Throwable> errors = new CopyOnWriteArrayList<>();
+      AtomicBoolean stop = new AtomicBoolean();
+      AtomicInteger searches = new AtomicInteger();
+      List<Thread> threads = new ArrayList<>();
+      for (int w = 0; w < 2; w++) {
+        int start = 1000 + w * 1000;
+        threads.add(new Thread(() -> {
+          try {
+            for (int i = start; i < start + 1000; i++) {
+              index.add(doc(i), v[i]);
+              if (i % 4 == 0) {
+                String victim = "doc-" + (i - start) / 4 * 2; // among the first 1000
+                index.delete(victim);
+                deletedForGood.add(victim); // only after the delete returned
+              }
+              if (i % 3 == 0) {
+                index.upsert(doc(i), v[(i * 7) % 3000]);
+              }
+            }
+          } catch (Throwable t) {
+            errors.add(t);
+          }
+        }));
+      }
+      for (int s = 0; s < 2; s++) {
+        threads.add(new Thread(() -> {
+          Random lr = new Random(seed + 1);
+          try {
+            while (!stop.get()) {
+              Set<String> before = new HashSet<>(deletedForGood);
+              List<Hit> hits = index.search(v[lr.nextInt(3000)], 10,
+                  lr.nextBoolean() ? SearchOptions.DEFAULTS : SearchOptions.DEFAULTS.withFilter(Filter.eq("parity", "odd")));
+              assertBestFirst(hits);
+              for (Hit h : hits) {
+                if (before.contains(h.id())) {
+                  errors.add(new AssertionError(h.id() + " returned after its delete completed"));
+                }
+              }
+              searches.incrementAndGet();
+            }
+          } catch (Throwable t) {
+            errors.add(t);
+          }
+        }));
+      }
+      threads.forEach(Thread::start);
+      Path file = tmp.resolve("live.winnow");
+      int saves = 0;
+      while (threads.get(0).isAlive() || threads.get(1).isAlive()) {
+        index.save(file);
+        try (VectorIndex snapshot = open(file)) {
+          assertTrue(snapshot.size() >= 500 && snapshot.size() <= 3000, "snapshot size " + snapshot.size());
+        }
+        saves++;
+        TimeUnit.MILLISECONDS.sleep(20);
+      }
+      threads.get(0).join();
+      threads.get(1).join();
+      stop.set(true);
+      threads.get(2).join();
+      threads.get(3).join();
+      if (!errors.isEmpty()) {
+        AssertionError e = new AssertionError(errors.size() + " errors, seed " + seed, errors.get(0));
+        throw e;
+      }
+      assertEquals(3000 - deletedForGood.size(), index.size());
+      assertTrue(searches.get() > 10, "searches ran: " + searches.get());
+      assertTrue(saves >= 1);
+      for (String id : deletedForGood) {
+        assertFalse(index.contains(id));
+      }
+    }
+  }
+}

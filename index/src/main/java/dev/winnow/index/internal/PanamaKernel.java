@@ -1,0 +1,66 @@
+package dev.winnow.index.internal;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API kernels (the approach of hnswlib-core-jdk17's distance functions, which are compiled against
+ * hnswlib 1.1.2's interface and cannot be used with 1.2.1 directly): two FMA accumulators of the preferred
+ * species. Loaded only when {@code jdk.incubator.vector} is enabled ({@code --add-modules jdk.incubator.vector}).
+ * Stateless.
+ */
+final class PanamaKernel extends Kernel {
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+  @Override
+  float dot(float[] a, float[] b, int off, int n) {
+    FloatVector acc0 = FloatVector.zero(S);
+    FloatVector acc1 = FloatVector.zero(S);
+    int step = S.length();
+    int i = 0;
+    int bound2 = n - 2 * step;
+    for (; i <= bound2; i += 2 * step) {
+      acc0 = FloatVector.fromArray(S, a, i).fma(FloatVector.fromArray(S, b, off + i), acc0);
+      acc1 = FloatVector.fromArray(S, a, i + step).fma(FloatVector.fromArray(S, b, off + i + step), acc1);
+    }
+    for (; i <= n - step; i += step) {
+      acc0 = FloatVector.fromArray(S, a, i).fma(FloatVector.fromArray(S, b, off + i), acc0);
+    }
+    float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    for (; i < n; i++) {
+      s += a[i] * b[off + i];
+    }
+    return s;
+  }
+
+  @Override
+  float squareDistance(float[] a, float[] b, int off, int n) {
+    FloatVector acc0 = FloatVector.zero(S);
+    FloatVector acc1 = FloatVector.zero(S);
+    int step = S.length();
+    int i = 0;
+    int bound2 = n - 2 * step;
+    for (; i <= bound2; i += 2 * step) {
+      FloatVector d0 = FloatVector.fromArray(S, a, i).sub(FloatVector.fromArray(S, b, off + i));
+      FloatVector d1 = FloatVector.fromArray(S, a, i + step).sub(FloatVector.fromArray(S, b, off + i + step));
+      acc0 = d0.fma(d0, acc0);
+      acc1 = d1.fma(d1, acc1);
+    }
+    for (; i <= n - step; i += step) {
+      FloatVector d = FloatVector.fromArray(S, a, i).sub(FloatVector.fromArray(S, b, off + i));
+      acc0 = d.fma(d, acc0);
+    }
+    float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    for (; i < n; i++) {
+      float d = a[i] - b[off + i];
+      s += d * d;
+    }
+    return s;
+  }
+
+  @Override
+  String name() {
+    return "vector-api-" + S.vectorBitSize() + "bit";
+  }
+}

@@ -1,0 +1,101 @@
+package dev.winnow.index.internal;
+
+import dev.winnow.Similarity;
+
+/**
+ * Float kernels and the score conventions of {@link Similarity}. The kernels come from the Vector API when the
+ * JVM runs with {@code --add-modules jdk.incubator.vector} (measured about 2x faster for 384-d dot products, see
+ * docs/benchmarks.md), otherwise from plain Java; {@code -Dwinnow.vector=scalar} forces the latter. The choice is
+ * made once, logged at DEBUG (INFO with a hint when falling back). Stateless.
+ */
+public final class VectorOps {
+  private static final Kernel K = pick();
+
+  private VectorOps() {}
+
+  private static Kernel pick() {
+    System.Logger log = System.getLogger("dev.winnow.index");
+    boolean wanted = !"scalar".equals(System.getProperty("winnow.vector"));
+    if (wanted && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+      try {
+        Kernel k = (Kernel) Class.forName("dev.winnow.index.internal.PanamaKernel").getDeclaredConstructor().newInstance();
+        log.log(System.Logger.Level.DEBUG, "Winnow index kernels: " + k.name());
+        return k;
+      } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+        log.log(System.Logger.Level.INFO, "Winnow index: Vector API unusable (" + e + "); using scalar kernels");
+        return new ScalarKernel();
+      }
+    }
+    if (wanted) {
+      log.log(System.Logger.Level.INFO, "Winnow index: scalar kernels; add --add-modules jdk.incubator.vector for"
+          + " faster HNSW build and search");
+    }
+    return new ScalarKernel();
+  }
+
+  /** Which kernels are in use: "scalar" or "vector-api-&lt;bits&gt;bit". */
+  public static String implementation() {
+    return K.name();
+  }
+
+  public static float dot(float[] a, float[] b) {
+    return K.dot(a, b, 0, a.length);
+  }
+
+  /** Dot product of {@code a} with {@code b[off, off + n)}. */
+  public static float dot(float[] a, float[] b, int off, int n) {
+    return K.dot(a, b, off, n);
+  }
+
+  public static float squareDistance(float[] a, float[] b) {
+    return K.squareDistance(a, b, 0, a.length);
+  }
+
+  /** Squared Euclidean distance of {@code a} and {@code b[off, off + a.length)}. */
+  public static float squareDistance(float[] a, float[] b, int off, int n) {
+    return K.squareDistance(a, b, off, n);
+  }
+
+  /** Scalar dot product, for tests comparing kernels. */
+  public static float scalarDot(float[] a, float[] b) {
+    return new ScalarKernel().dot(a, b, 0, a.length);
+  }
+
+  /** Scalar squared distance, for tests comparing kernels. */
+  public static float scalarSquareDistance(float[] a, float[] b) {
+    return new ScalarKernel().squareDistance(a, b, 0, a.length);
+  }
+
+  /**
+   * The form in which {@code similarity} stores a vector: a unit-length copy for COSINE (a zero vector stays zero,
+   * so it scores 0 against everything, as {@link Similarity#COSINE} defines), a plain copy otherwise.
+   */
+  public static float[] stored(Similarity similarity, float[] v) {
+    float[] copy = v.clone();
+    if (similarity == Similarity.COSINE) {
+      double n = 0;
+      for (float x : copy) {
+        n += (double) x * x;
+      }
+      if (n > 0) {
+        float inv = (float) (1 / Math.sqrt(n));
+        for (int i = 0; i < copy.length; i++) {
+          copy[i] *= inv;
+        }
+      }
+    }
+    return copy;
+  }
+
+  /** Score (higher is better) of a stored-form query against a stored-form vector. */
+  public static float score(Similarity similarity, float[] q, float[] v) {
+    return similarity == Similarity.EUCLIDEAN ? 1f / (1f + squareDistance(q, v)) : dot(q, v);
+  }
+
+  /** Score against {@code data[off, off + q.length)}. */
+  public static float score(Similarity similarity, float[] q, float[] data, int off) {
+    return similarity == Similarity.EUCLIDEAN
+        ? 1f / (1f + squareDistance(q, data, off, q.length))
+        : dot(q, data, off, q.length);
+  }
+}

@@ -1,0 +1,246 @@
+package dev.winnow.index;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.winnow.Document;
+import dev.winnow.Hit;
+import dev.winnow.IndexFormatException;
+import dev.winnow.SearchOptions;
+import dev.winnow.Similarity;
+import dev.winnow.VectorIndex;
+import dev.winnow.testing.Seeds;
+import dev.winnow.testing.VectorIndexContract;
+import java.io.IOException;
+import java.io.ObjectInputFilter;
+import java.io.ObjectOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.CRC32C;
+import org.junit.jupiter.api.Test;
+
+class HnswVectorIndexTest extends VectorIndexContract {
+  @Override
+  protected VectorIndex create(int dimension, Similarity similarity) {
+    return HnswVectorIndex.builder(dimension, similarity).initialCapacity(64).build();
+  }
+
+  @Override
+  protected VectorIndex open(Path path) throws IOException {
+    return HnswVectorIndex.open(path);
+  }
+
+  @Override
+  protected boolean isExact() {
+    return false;
+  }
+
+  @Test
+  void builderValidatesAtOnceAndOnce() {
+    HnswVectorIndex.Builder b = HnswVectorIndex.builder(8, Similarity.COSINE);
+    assertThrows(IllegalArgumentException.class, () -> b.m(1));
+    assertThrows(IllegalArgumentException.class, () -> b.efConstruction(0));
+    assertThrows(IllegalArgumentException.class, () -> b.compactionThreshold(0));
+    assertThrows(IllegalArgumentException.class, () -> b.defaultEf(-1));
+    b.m(8);
+    assertThrows(IllegalStateException.class, () -> b.m(12));
+    b.build().close();
+    assertThrows(IllegalStateException.class, b::build);
+    assertThrows(IllegalArgumentException.class, () -> HnswVectorIndex.builder(0, Similarity.COSINE));
+    assertThrows(IllegalArgumentException.class, () -> HnswVectorIndex.builder(8, null));
+  }
+
+  @Test
+  void capacityGrowsInsteadOfFailing() {
+    float[][] v = clustered(new Random(7), 1000, DIM);
+    try (HnswVectorIndex index = HnswVectorIndex.builder(DIM, Similarity.COSINE).initialCapacity(4).build()) {
+      for (int i = 0; i < 500; i++) {
+        index.add(doc(i), v[i]);
+      }
+      List<Document> rest = new ArrayList<>();
+      for (int i = 500; i < 1000; i++) {
+        rest.add(doc(i));
+      }
+      index.addAll(rest, java.util.Arrays.copyOfRange(v, 500, 1000));
+      assertEquals(1000, index.size());
+      assertTrue(index.capacity() >= 1000, "capacity " + index.capacity());
+      assertEquals("doc-999", index.search(v[999], 1).get(0).id());
+    }
+  }
+
+  @Test
+  void compactionDropsTombstonesAndKeepsTheLiveSet() {
+    long seed = Seeds.seed("compaction");
+    Random r = new Random(seed);
+    float[][] v = clustered(r, 2000, DIM);
+    try (HnswVectorIndex index = HnswVectorIndex.builder(DIM, Similarity.COSINE).compactionThreshold(1.0).build()) {
+      fill(index, v);
+      Set<String> deleted = new HashSet<>();
+      for (int i = 0; i < 2000; i++) {
+        if (i % 5 != 0) {
+          index.delete("doc-" + i);
+          deleted.add("doc-" + i);
+        }
+      }
+      assertEquals(400, index.size());
+      assertEquals(2000, index.graphSize(), "threshold 1.0: no automatic compaction");
+      index.compact();
+      assertEquals(400, index.size());
+      assertEquals(400, index.graphSize(), "tombstones dropped");
+      assertTrue(index.capacity() <= 500, "capacity shrank to fit: " + index.capacity());
+      int selfFirst = 0;
+      for (int i = 0; i < 2000; i += 5) {
+        List<Hit> hits = index.search(v[i], 10);
+        assertEquals(10, hits.size());
+        for (Hit h : hits) {
+          assertFalse(deleted.contains(h.id()), h.id() + " deleted; seed " + seed);
+        }
+        selfFirst += hits.get(0).id().equals("doc-" + i) ? 1 : 0;
+      }
+      assertTrue(selfFirst >= 396, "self first " + selfFirst + "/400 after compaction; seed " + seed);
+    }
+  }
+
+  @Test
+  void deletesPastTheThresholdCompactAutomatically() {
+    float[][] v = clustered(new Random(8), 1000, DIM);
+    try (HnswVectorIndex index = HnswVectorIndex.builder(DIM, Similarity.COSINE).compactionThreshold(0.2).build()) {
+      fill(index, v);
+      for (int i = 0; i < 600; i++) {
+        index.delete("doc-" + i);
+      }
+      assertEquals(400, index.size());
+      assertTrue(index.graphSize() <= 400 + 0.2 * index.graphSize() + 1,
+          "graph " + index.graphSize() + " keeps at most 20% tombstones");
+      assertTrue(index.graphSize() < 1000);
+    }
+  }
+
+  @Test
+  void perCallEfChangesWorkNotTheIndex() {
+    long seed = Seeds.seed("perCallEf");
+    Random r = new Random(seed);
+    float[][] v = clustered(r, 3000, DIM);
+    try (HnswVectorIndex index = HnswVectorIndex.builder(DIM, Similarity.COSINE).m(6).efConstruction(24).build();
+        FlatVectorIndex flat = new FlatVectorIndex(DIM, Similarity.COSINE)) {
+      fill(index, v);
+      fill(flat, v);
+      double low = 0;
+      double high = 0;
+      for (int t = 0; t < 100; t++) {
+        float[] q = clustered(r, 1, DIM)[0];
+        Set<String> truth = ids(flat.search(q, 10));
+        low += overlap(truth, index.search(q, 10, SearchOptions.DEFAULTS.withEf(10)));
+        high += overlap(truth, index.search(q, 10, SearchOptions.DEFAULTS.withEfPerK(40)));
+      }
+      assertTrue(high >= low, "ef 400 recall " + high / 1000 + " < ef 10 recall " + low / 1000 + "; seed " + seed);
+      assertTrue(high / 1000 >= 0.95, "recall at ef 400: " + high / 1000 + "; seed " + seed);
+      assertEquals(100, index.defaultEf(), "the index default is untouched by per-call options");
+    }
+  }
+
+  private static int overlap(Set<String> truth, List<Hit> hits) {
+    int n = 0;
+    for (Hit h : hits) {
+      n += truth.contains(h.id()) ? 1 : 0;
+    }
+    return n;
+  }
+
+  /**
+   * Hostile files: the checksum is recomputed after the damage, so only the parser's own validation stands between
+   * the bytes and the graph. Every outcome must be a clean open or an IndexFormatException.
+   */
+  @Test
+  void hostileFilesWithValidChecksumsAreRejectedOrSafe() throws IOException {
+    long seed = Seeds.seed("hostile");
+    Random r = new Random(seed);
+    Path file = tmp.resolve("good.winnow");
+    try (VectorIndex index = fill(create(4, Similarity.COSINE), clustered(r, 200, 4))) {
+      index.save(file);
+    }
+    byte[] good = Files.readAllBytes(file);
+    Path bad = tmp.resolve("hostile.winnow");
+    int rejected = 0;
+    for (int t = 0; t < 300; t++) {
+      byte[] b = good.clone();
+      int at = 24 + r.nextInt(b.length - 24 - 16);
+      if (r.nextBoolean()) {
+        b[at] ^= (byte) (1 << r.nextInt(8));
+      } else if (at + 4 < b.length - 16) {
+        ByteBuffer.wrap(b, at, 4).order(ByteOrder.LITTLE_ENDIAN).putInt(r.nextBoolean() ? Integer.MAX_VALUE : -1 - r.nextInt(5));
+      }
+      fixChecksum(b);
+      Files.write(bad, b);
+      try (VectorIndex back = open(bad)) {
+        back.search(new float[] {1, 0, 0, 0}, 5); // whatever loaded must be usable
+      } catch (IndexFormatException expected) {
+        rejected++;
+      } catch (Throwable other) {
+        throw new AssertionError("byte " + at + ": expected IndexFormatException, got " + other + "; seed " + seed, other);
+      }
+    }
+    assertTrue(rejected > 50, "only " + rejected + " of 300 hostile files rejected; seed " + seed);
+  }
+
+  static void fixChecksum(byte[] b) {
+    CRC32C crc = new CRC32C();
+    crc.update(b, 0, b.length - 8);
+    ByteBuffer.wrap(b, b.length - 8, 4).order(ByteOrder.LITTLE_ENDIAN).putInt((int) crc.getValue());
+  }
+
+  /** A Java-serialization gadget-style payload (as a raw stream and inside a valid container) is never deserialized. */
+  @Test
+  void javaSerializationPayloadsAreNeverDeserialized() throws IOException {
+    AtomicInteger deserializations = new AtomicInteger();
+    ObjectInputFilter spy = info -> {
+      deserializations.incrementAndGet();
+      return ObjectInputFilter.Status.REJECTED;
+    };
+    boolean installed;
+    try {
+      ObjectInputFilter.Config.setSerialFilter(spy);
+      installed = true;
+    } catch (IllegalStateException alreadySet) {
+      installed = false;
+    }
+    Path payload = tmp.resolve("gadget.winnow");
+    var bytes = new java.io.ByteArrayOutputStream();
+    try (ObjectOutputStream oos = new ObjectOutputStream(bytes)) {
+      oos.writeObject(new java.util.HashMap<>(java.util.Map.of("gadget", new java.util.PriorityQueue<>(List.of(1, 2)))));
+    }
+    Files.write(payload, bytes.toByteArray());
+    assertThrows(IndexFormatException.class, () -> open(payload));
+    // the same payload inside a well-formed container, where a document or graph section would be
+    Path file = tmp.resolve("ok.winnow");
+    try (VectorIndex index = fill(create(4, Similarity.COSINE), clustered(new Random(9), 10, 4))) {
+      index.save(file);
+    }
+    byte[] good = Files.readAllBytes(file);
+    byte[] ser = bytes.toByteArray();
+    byte[] mixed = new byte[good.length + ser.length];
+    System.arraycopy(good, 0, mixed, 0, 60);
+    System.arraycopy(ser, 0, mixed, 60, ser.length);
+    System.arraycopy(good, 60, mixed, 60 + ser.length, good.length - 60);
+    ByteBuffer.wrap(mixed, mixed.length - 16, 8).order(ByteOrder.LITTLE_ENDIAN).putLong(mixed.length - 16);
+    fixChecksum(mixed);
+    Files.write(payload, mixed);
+    assertThrows(IndexFormatException.class, () -> open(payload));
+    try (VectorIndex back = open(file)) {
+      assertEquals(10, back.size());
+    }
+    if (installed) {
+      assertEquals(0, deserializations.get(), "opening index files must not run Java deserialization");
+    }
+  }
+}

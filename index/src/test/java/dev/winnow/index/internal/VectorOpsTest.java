@@ -1,0 +1,39 @@
+package dev.winnow.index.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.winnow.testing.Seeds;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class VectorOpsTest {
+  @Test
+  void activeKernelsAgreeWithScalarOnEveryLength() {
+    long seed = Seeds.seed("kernels");
+    Random r = new Random(seed);
+    System.out.println("kernels: " + VectorOps.implementation());
+    for (int n = 1; n <= 130; n++) {
+      float[] a = new float[n];
+      float[] b = new float[n + 7];
+      for (int i = 0; i < n; i++) {
+        a[i] = (float) r.nextGaussian();
+      }
+      for (int i = 0; i < b.length; i++) {
+        b[i] = (float) r.nextGaussian();
+      }
+      float[] bAligned = java.util.Arrays.copyOfRange(b, 7, 7 + n);
+      double exactDot = 0;
+      double exactL2 = 0;
+      for (int i = 0; i < n; i++) {
+        exactDot += (double) a[i] * bAligned[i];
+        exactL2 += ((double) a[i] - bAligned[i]) * ((double) a[i] - bAligned[i]);
+      }
+      double tol = 1e-4 * (1 + n);
+      assertEquals(exactDot, VectorOps.dot(a, bAligned), tol, "dot n=" + n + " seed " + seed);
+      assertEquals(exactDot, VectorOps.dot(a, b, 7, n), tol, "dot offset n=" + n);
+      assertEquals(exactDot, VectorOps.scalarDot(a, bAligned), tol);
+      assertEquals(exactL2, VectorOps.squareDistance(a, b, 7, n), tol, "l2 n=" + n);
+      assertEquals(exactL2, VectorOps.scalarSquareDistance(a, bAligned), tol);
+    }
+  }
+}
