@@ -1,94 +1,147 @@
 package dev.winnow.examples;
 
-import com.google.gson.GsonBuilder;
+import dev.winnow.Document;
+import dev.winnow.DualEncoder;
+import dev.winnow.Retrieval;
+import dev.winnow.Retriever;
+import dev.winnow.ScoredDocument;
 import dev.winnow.encoders.BundledModel;
 import dev.winnow.encoders.DjlEncoder;
-import dev.winnow.encoders.TokenEmbeddings;
+import dev.winnow.index.HnswVectorIndex;
+import dev.winnow.rerank.CrossEncoderReranker;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * The main job for now: the seed's similarity example ("What is the tallest mountain in the world?" against five
- * candidates) and its contextual "bat" example, with the bundled all-MiniLM-L6-v2 and no network.
+ * The main job: index a small built-in corpus (36 passages written for this project) with the bundled
+ * all-MiniLM-L6-v2 in an HNSW index, answer a few questions, and show for each the first-stage (vector) results
+ * and the cross-encoder reranked results, with scores and per-stage timings. No network.
  *
  * <pre>
  * mvn -q -B install -DskipTests &amp;&amp; mvn -q -B -pl examples exec:java
- * mvn -q -B -pl examples exec:java -Dexec.args="--model ../shared/models/all-MiniLM-L6-v2-torchscript"
+ * mvn -q -B -pl examples exec:java -Dexec.args="--reranker path/to/cross-encoder --k 3"
  * </pre>
  *
- * Prints a table, then one JSON object as the last line of stdout.
+ * The reranker defaults to {@code <shared>/models/minilm-l6-reranker} when that folder exists; without one the
+ * demo says how to add it and runs stage one only. Prints tables, then one JSON object as the last line.
  */
 public final class Demo {
-  static final String QUERY = "What is the tallest mountain in the world?";
-  static final List<String> CANDIDATES = List.of(
+  static final List<String> QUESTIONS = List.of(
       "What is the tallest mountain in the world?",
-      "The tallest mountain in the world is Mount Everest.",
-      "Mount Shasta",
-      "I like my hike in the mountains",
-      "I am going to a yoga class");
-  static final List<String> BAT = List.of(
-      "The bat flew out of the cave at night.",
-      "He swung the bat and hit a home run.");
+      "Who wrote On the Origin of Species?",
+      "What is the capital of Australia?",
+      "Which animals find their way by echolocation?",
+      "When did the Berlin Wall come down?",
+      "How does a graph index find nearest neighbours?",
+      "How long is a marathon?");
 
   private Demo() {}
 
-  public static void main(String[] args) {
-    Path model = null;
-    for (int i = 0; i < args.length; i++) {
-      if (args[i].equals("--model") && i + 1 < args.length) {
-        model = Path.of(args[++i]);
-      } else {
-        System.err.println("usage: Demo [--model DIR]   (default: bundled all-MiniLM-L6-v2 ONNX)");
-        System.exit(2);
-      }
+  public static void main(String[] args) throws IOException {
+    Cli.Args a = new Cli.Args(args, "demo [--encoder DIR] [--reranker DIR | --no-reranker] [--k N] [--first N]");
+    Path encoderDir = a.path("--encoder", null);
+    boolean noReranker = a.flag("--no-reranker");
+    Path rerankerDir = a.path("--reranker", null);
+    int k = a.integer("--k", 3, 1, 100);
+    int shown = a.integer("--first", 5, 1, 100);
+    a.done();
+    Path defaultReranker = Cli.sharedDir().resolve("models/minilm-l6-reranker");
+    if (rerankerDir == null && !noReranker && Files.isDirectory(defaultReranker)) {
+      rerankerDir = defaultReranker;
     }
+
+    List<Document> corpus = corpus();
+    Map<String, Object> json = new LinkedHashMap<>();
     long t0 = System.nanoTime();
-    try (DjlEncoder encoder = DjlEncoder.open(model == null ? BundledModel.ALL_MINILM_L6_V2.extract() : model)) {
-      long loadMs = (System.nanoTime() - t0) / 1_000_000;
-      System.out.printf(Locale.ROOT, "Winnow demo: %s%n  %d dimensions, %s pooling, normalize=%s, max %d tokens,"
-          + " loaded in %d ms%n%n", encoder, encoder.dimension(), encoder.pooling(), encoder.normalize(),
-          encoder.maxLength(), loadMs);
-
+    try (DjlEncoder encoder = encoderDir == null ? DjlEncoder.defaultModel() : DjlEncoder.open(encoderDir);
+        CrossEncoderReranker reranker = rerankerDir == null ? null : CrossEncoderReranker.open(rerankerDir);
+        HnswVectorIndex index = HnswVectorIndex.builder(encoder.dimension(), encoder.similarity()).build();
+        Retriever retriever = Retriever.builder().encoders(DualEncoder.shared(encoder)).index(index)
+            .reranker(reranker).candidates(Math.max(shown, 20)).build()) {
       long t1 = System.nanoTime();
-      float[] q = encoder.encode(QUERY);
-      float[][] c = encoder.encode(CANDIDATES);
-      long encodeMs = (System.nanoTime() - t1) / 1_000_000;
-      float[] cosines = new float[c.length];
-      System.out.println("Query: " + QUERY);
-      System.out.println("  cosine  candidate");
-      for (int i = 0; i < c.length; i++) {
-        cosines[i] = encoder.similarity().score(q, c[i]);
-        System.out.printf(Locale.ROOT, "  %.4f  %s%n", cosines[i], CANDIDATES.get(i));
+      retriever.add(corpus);
+      long t2 = System.nanoTime();
+      System.out.printf(Locale.ROOT, "Winnow demo: %d passages indexed (HNSW) with %s%n", corpus.size(),
+          encoder.modelId());
+      System.out.printf(Locale.ROOT, "  models loaded in %d ms, passages encoded and indexed in %d ms%n",
+          (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
+      if (reranker == null) {
+        System.out.println("  No reranker configured: showing stage one (vector search) only. Add a cross-encoder"
+            + " with --reranker DIR (an ONNX or TorchScript model directory with tokenizer.json), e.g. "
+            + defaultReranker + ".");
+      } else {
+        System.out.println("  Reranker: " + reranker.modelId() + " (a small cross-encoder fine-tuned for Winnow's"
+            + " tests; see its README for its honest quality)");
       }
-      System.out.println("  (published sentence-transformers reference: 1.0, 0.7976, 0.4001, 0.3559, 0.0972)");
-
-      TokenEmbeddings a = encoder.tokenEmbeddings(BAT.get(0));
-      TokenEmbeddings b = encoder.tokenEmbeddings(BAT.get(1));
-      float tokenCos = encoder.similarity().score(a.vector(a.indexOf("bat")), b.vector(b.indexOf("bat")));
-      float[][] sentences = encoder.encode(BAT);
-      float sentenceCos = encoder.similarity().score(sentences[0], sentences[1]);
-      System.out.println();
-      System.out.println("Contextual token vectors: the word piece \"bat\" in");
-      System.out.println("  1. " + BAT.get(0) + "   tokens " + a.tokens());
-      System.out.println("  2. " + BAT.get(1) + "   tokens " + b.tokens());
-      System.out.printf(Locale.ROOT, "  cosine of the two \"bat\" vectors: %.4f (a static word vector would give 1.0)%n",
-          tokenCos);
-      System.out.printf(Locale.ROOT, "  cosine of the two sentence vectors: %.4f%n", sentenceCos);
-
-      Map<String, Object> json = new LinkedHashMap<>();
-      json.put("model", encoder.modelId());
-      json.put("dimension", encoder.dimension());
-      json.put("query", QUERY);
-      json.put("cosines", cosines);
-      json.put("bat_token_cosine", tokenCos);
-      json.put("bat_sentence_cosine", sentenceCos);
-      json.put("load_ms", loadMs);
-      json.put("encode_ms", encodeMs);
-      System.out.println();
-      System.out.println(new GsonBuilder().disableHtmlEscaping().create().toJson(json));
+      json.put("documents", corpus.size());
+      json.put("encoder", encoder.modelId());
+      json.put("reranker", reranker == null ? null : reranker.modelId());
+      json.put("load_ms", (t1 - t0) / 1_000_000);
+      json.put("index_ms", (t2 - t1) / 1_000_000);
+      List<Map<String, Object>> answers = new ArrayList<>();
+      for (String question : QUESTIONS) {
+        Retrieval r = retriever.retrieve(question, k);
+        System.out.println();
+        System.out.println("Q: " + question);
+        System.out.println("  stage 1, vector search (cosine):");
+        List<ScoredDocument> first = r.candidates().subList(0, Math.min(shown, r.candidates().size()));
+        for (ScoredDocument s : first) {
+          System.out.printf(Locale.ROOT, "    %.4f  %-15s %s%n", s.firstStageScore(), s.id(), clip(s.document().text()));
+        }
+        if (r.reranked()) {
+          System.out.printf(Locale.ROOT, "  stage 2, reranked top %d of %d candidates (cross-encoder score,"
+              + " first-stage cosine):%n", k, r.candidates().size());
+          for (ScoredDocument s : r.results()) {
+            System.out.printf(Locale.ROOT, "    %.4f  (%.4f)  %-15s %s%n", s.score(), s.firstStageScore(), s.id(),
+                clip(s.document().text()));
+          }
+        }
+        Retrieval.Timings t = r.timings();
+        System.out.printf(Locale.ROOT, "  time: encode %.1f ms, search %.1f ms, rerank %.1f ms%n",
+            t.encodeNanos() / 1e6, t.searchNanos() / 1e6, t.rerankNanos() / 1e6);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("question", question);
+        answer.put("first_stage", first.stream().map(ScoredDocument::id).toList());
+        answer.put("results", r.results().stream().map(ScoredDocument::id).toList());
+        answer.put("encode_ms", t.encodeNanos() / 1e6);
+        answer.put("search_ms", t.searchNanos() / 1e6);
+        answer.put("rerank_ms", t.rerankNanos() / 1e6);
+        answers.add(answer);
+      }
+      json.put("questions", answers);
     }
+    System.out.println();
+    System.out.println(Cli.json(json));
+  }
+
+  /** The built-in corpus, from {@code demo-corpus.tsv} next to this class (id, topic, text). */
+  static List<Document> corpus() throws IOException {
+    List<Document> docs = new ArrayList<>();
+    try (InputStream in = Demo.class.getResourceAsStream("demo-corpus.tsv");
+        BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        if (line.isBlank() || line.startsWith("#")) {
+          continue;
+        }
+        String[] f = line.split("\t", -1);
+        docs.add(new Document(f[0], f[2], Map.of("topic", f[1])));
+      }
+    }
+    return docs;
+  }
+
+  private static String clip(String s) {
+    return s.length() <= 90 ? s : s.substring(0, 87) + "...";
   }
 }
