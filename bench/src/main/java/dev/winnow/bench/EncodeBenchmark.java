@@ -1,6 +1,5 @@
 package dev.winnow.bench;
 
-import com.google.gson.GsonBuilder;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
@@ -171,7 +170,7 @@ public final class EncodeBenchmark {
       json.put("ratio_batch1", Stats.of(ratioB1));
       json.put("ratio_batch32", Stats.of(ratioB32));
       json.put("ratio_all_vs_lc4j_batch32", Stats.of(ratioAll));
-      System.out.println(new GsonBuilder().disableHtmlEscaping().create().toJson(json));
+      System.out.println(BenchJson.of(json));
     }
   }
 
