@@ -66,6 +66,11 @@ final class Cli {
     }
   }
 
+  /** The value of {@code flag}, else {@code fallback}. */
+  String value(String flag, String fallback) {
+    return values.getOrDefault(flag, fallback);
+  }
+
   /** The value of {@code flag} as a path, else {@code fallback}. */
   Path path(String flag, Path fallback) {
     String v = values.get(flag);
