@@ -1,5 +1,6 @@
 package dev.winnow.examples.walkthrough;
 
+import dev.winnow.Similarity;
 import dev.winnow.encoders.DjlEncoder;
 import dev.winnow.rerank.CrossEncoderReranker;
 import java.io.PrintStream;
@@ -67,7 +68,7 @@ public final class CapitalOfFrance {
       float[] q = minilm.encode(QUERY);
       float[][] p = minilm.encode(PASSAGES);
       for (int i = 0; i < p.length; i++) {
-        cosine[i] = ContextualVsStatic.cosine(q, p[i]);
+        cosine[i] = Similarity.COSINE.score(q, p[i]);
       }
     }
     int[] cosineRank = ranks(cosine);

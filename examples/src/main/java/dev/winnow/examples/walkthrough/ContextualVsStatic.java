@@ -1,5 +1,6 @@
 package dev.winnow.examples.walkthrough;
 
+import dev.winnow.Similarity;
 import dev.winnow.encoders.DjlEncoder;
 import dev.winnow.encoders.TokenEmbeddings;
 import dev.winnow.examples.walkthrough.WordVectors.Neighbour;
@@ -97,18 +98,8 @@ public final class ContextualVsStatic {
       }
       out.printf(Locale.ROOT, "  %-42s %8s %9s  %s%n", "sentence", "animal", "baseball", "nearer sense");
       Map<String, Object> senses = new LinkedHashMap<>();
-      for (Object[] c : new Object[][] {{"animal", ANIMAL, batAnimal}, {"baseball", BASEBALL, batBaseball}}) {
-        float[] v = (float[]) c[2];
-        double toAnimal = meanCosine(minilm, v, ANIMAL_REFERENCES);
-        double toBaseball = meanCosine(minilm, v, BASEBALL_REFERENCES);
-        String nearer = toAnimal > toBaseball ? "animal" : "baseball";
-        out.printf(Locale.ROOT, "  %-42s %8.4f %9.4f  %s%n", c[1], toAnimal, toBaseball, nearer);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("to_animal", Cli.round6(toAnimal));
-        m.put("to_baseball", Cli.round6(toBaseball));
-        m.put("nearer", nearer);
-        senses.put((String) c[0], m);
-      }
+      senses.put("animal", nearerSense(minilm, ANIMAL, batAnimal, out));
+      senses.put("baseball", nearerSense(minilm, BASEBALL, batBaseball, out));
       json.put("senses", senses);
 
       out.println();
@@ -162,6 +153,19 @@ public final class ContextualVsStatic {
     return 0;
   }
 
+  /** Prints and returns the mean cosine of {@code bat} with each sense's references, and the nearer sense. */
+  private static Map<String, Object> nearerSense(DjlEncoder minilm, String sentence, float[] bat, PrintStream out) {
+    double toAnimal = meanCosine(minilm, bat, ANIMAL_REFERENCES);
+    double toBaseball = meanCosine(minilm, bat, BASEBALL_REFERENCES);
+    String nearer = toAnimal > toBaseball ? "animal" : "baseball";
+    out.printf(Locale.ROOT, "  %-42s %8.4f %9.4f  %s%n", sentence, toAnimal, toBaseball, nearer);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("to_animal", Cli.round6(toAnimal));
+    m.put("to_baseball", Cli.round6(toBaseball));
+    m.put("nearer", nearer);
+    return m;
+  }
+
   private static double meanCosine(DjlEncoder minilm, float[] v, List<String> references) {
     double sum = 0;
     for (String s : references) {
@@ -179,13 +183,7 @@ public final class ContextualVsStatic {
     return sb.toString();
   }
 
-  static double cosine(float[] a, float[] b) {
-    double dot = 0, na = 0, nb = 0;
-    for (int i = 0; i < a.length; i++) {
-      dot += (double) a[i] * b[i];
-      na += (double) a[i] * a[i];
-      nb += (double) b[i] * b[i];
-    }
-    return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
+  private static double cosine(float[] a, float[] b) {
+    return Similarity.COSINE.score(a, b);
   }
 }

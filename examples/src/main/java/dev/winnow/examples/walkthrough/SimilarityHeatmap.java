@@ -1,5 +1,6 @@
 package dev.winnow.examples.walkthrough;
 
+import dev.winnow.Similarity;
 import dev.winnow.encoders.DjlEncoder;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -92,7 +93,7 @@ public final class SimilarityHeatmap {
       cos = new double[v.length][v.length];
       for (int i = 0; i < v.length; i++) {
         for (int j = 0; j < v.length; j++) {
-          cos[i][j] = ContextualVsStatic.cosine(v[i], v[j]);
+          cos[i][j] = Similarity.COSINE.score(v[i], v[j]);
         }
       }
     }

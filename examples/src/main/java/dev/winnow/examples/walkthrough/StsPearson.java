@@ -1,5 +1,6 @@
 package dev.winnow.examples.walkthrough;
 
+import dev.winnow.Similarity;
 import dev.winnow.encoders.DjlEncoder;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -84,7 +85,7 @@ public final class StsPearson {
       float[][] v = minilm.encode(texts);
       for (int i = 0; i < pairs.size(); i++) {
         gold[i] = pairs.get(i).gold();
-        cosine[i] = ContextualVsStatic.cosine(v[2 * i], v[2 * i + 1]);
+        cosine[i] = Similarity.COSINE.score(v[2 * i], v[2 * i + 1]);
       }
     }
     double seconds = (System.nanoTime() - t0) / 1e9;

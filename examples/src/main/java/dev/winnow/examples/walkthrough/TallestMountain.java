@@ -1,6 +1,7 @@
 package dev.winnow.examples.walkthrough;
 
 import dev.winnow.DualEncoder;
+import dev.winnow.Similarity;
 import dev.winnow.encoders.BundledModel;
 import dev.winnow.encoders.DjlEncoder;
 import dev.winnow.encoders.Pooling;
@@ -106,15 +107,19 @@ public final class TallestMountain {
     json.put("dual_bge_model", "bge-small-en-v1.5, query instruction");
     json.put("dual_bge", rounded(bge));
     json.put("single_bge", rounded(bgeBare));
-    for (Object[] c : new Object[][] {{"single", single}, {"dual_e5", e5}, {"dual_bge", bge}, {"single_bge", bgeBare}}) {
-      double[] s = (double[]) c[1];
+    Map<String, double[]> columns = new LinkedHashMap<>();
+    columns.put("single", single);
+    columns.put("dual_e5", e5);
+    columns.put("dual_bge", bge);
+    columns.put("single_bge", bgeBare);
+    columns.forEach((name, s) -> {
       boolean answerFirst = s[1] > s[0];
       boolean answerBestOfRest = s[1] > s[2] && s[1] > s[3] && s[1] > s[4];
       out.printf(Locale.ROOT, "    %-10s %s (answer %.4f vs question %.4f); answer above the other three: %s%n",
-          c[0], answerFirst ? "yes" : "no ", s[1], s[0], answerBestOfRest ? "yes" : "no");
-      json.put(c[0] + "_answer_above_question", answerFirst);
-      json.put(c[0] + "_answer_above_others", answerBestOfRest);
-    }
+          name, answerFirst ? "yes" : "no ", s[1], s[0], answerBestOfRest ? "yes" : "no");
+      json.put(name + "_answer_above_question", answerFirst);
+      json.put(name + "_answer_above_others", answerBestOfRest);
+    });
     out.println("  A single encoder maps a text and its copy to the same vector (cosine 1.0); a dual encoder"
         + " encodes the");
     out.println("  question and the answers differently, so the copy is no longer guaranteed to win.");
@@ -127,7 +132,7 @@ public final class TallestMountain {
     float[][] a = dual.encodePassages(CANDIDATES);
     double[] s = new double[a.length];
     for (int i = 0; i < a.length; i++) {
-      s[i] = ContextualVsStatic.cosine(q, a[i]);
+      s[i] = Similarity.COSINE.score(q, a[i]);
     }
     return s;
   }

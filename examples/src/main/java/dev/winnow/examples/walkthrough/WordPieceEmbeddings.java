@@ -2,6 +2,7 @@ package dev.winnow.examples.walkthrough;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.winnow.Similarity;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -98,7 +99,7 @@ final class WordPieceEmbeddings {
       if (i == id || piece.startsWith("[")) {
         continue;
       }
-      all.add(new WordVectors.Neighbour(piece, ContextualVsStatic.cosine(q, rows[i])));
+      all.add(new WordVectors.Neighbour(piece, Similarity.COSINE.score(q, rows[i])));
     }
     all.sort((a, b) -> Double.compare(b.cosine(), a.cosine()));
     return List.copyOf(all.subList(0, Math.min(k, all.size())));
