@@ -72,7 +72,7 @@ public final class DjlEncoder implements Encoder {
     this.normalize = first(b.normalize, md.normalize(), Boolean.FALSE);
     this.maxLength = maxLength;
     this.truncation = b.truncation;
-    this.batchSize = b.batchSize;
+    this.batchSize = b.batchSize != null ? b.batchSize : model.defaultBatchSize(32);
     this.batchOverheadTokens = b.batchOverheadTokens;
     this.similarity = first(b.similarity, md.similarity(), Similarity.COSINE);
     this.prompts = md.prompts();
@@ -147,6 +147,11 @@ public final class DjlEncoder implements Encoder {
   /** The model's format, hence its engine. */
   public ModelFormat format() {
     return format;
+  }
+
+  /** Texts per forward pass. */
+  public int batchSize() {
+    return batchSize;
   }
 
   /** The sentence-transformers prompts of the model directory (e.g. {@code query -> "query: "}); may be empty. */
@@ -349,7 +354,7 @@ public final class DjlEncoder implements Encoder {
     private Boolean normalize;
     private Integer maxLength;
     private Truncation truncation = Truncation.TRUNCATE;
-    private int batchSize = 32;
+    private Integer batchSize;
     private int batchOverheadTokens = 16;
     private Similarity similarity;
     private Boolean tokenTypes;
@@ -398,8 +403,10 @@ public final class DjlEncoder implements Encoder {
     }
 
     /**
-     * Texts per forward pass, in [1, 4096]; default 32. Larger batches amortize per-call overhead; each batch
-     * holds {@code batchSize × longest × hidden} floats.
+     * Texts per forward pass, in [1, 4096]; default 32, or 1 for dynamically quantized (int8) ONNX models, whose
+     * vectors otherwise depend on the other texts of their batch (activations are quantized over the whole
+     * batch). Larger batches amortize per-call overhead; each batch holds {@code batchSize × longest × hidden}
+     * floats.
      */
     public Builder batchSize(int batchSize) {
       if (batchSize < 1 || batchSize > 4096) {

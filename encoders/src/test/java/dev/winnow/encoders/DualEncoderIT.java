@@ -1,5 +1,6 @@
 package dev.winnow.encoders;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -52,6 +53,7 @@ class DualEncoderIT {
   void oneModelForBothSides() {
     try (DualEncoder dual = DjlEncoder.defaultModel().asDualEncoder()) {
       assertEquals(dual.queries(), dual.passages());
+      assertEquals(32, ((DjlEncoder) dual.queries()).batchSize(), "fp32 MiniLM batches");
       float[] s = scores(dual);
       assertEverestFirst("minilm shared", s);
       assertEquals(0.7976, s[0], 5e-4);
@@ -62,6 +64,19 @@ class DualEncoderIT {
   void oneModelWithPrefixes() {
     DjlEncoder e5 = DjlEncoder.open(E5_SMALL_V2_Q.extract());
     assertEquals(Map.of("query", "query: ", "passage", "passage: "), e5.prompts());
+    assertEquals(1, e5.batchSize(), "int8 dynamic quantization: one text per batch by default");
+    float[][] together = e5.encode(PASSAGES);
+    for (int i = 0; i < PASSAGES.size(); i++) {
+      assertArrayEquals(e5.encode(PASSAGES.get(i)), together[i], "exact whatever the neighbours");
+    }
+    try (DjlEncoder batching = DjlEncoder.builder(E5_SMALL_V2_Q.extract()).batchSize(32).build()) {
+      float[][] batched = batching.encode(PASSAGES);
+      double worst = 1;
+      for (int i = 0; i < PASSAGES.size(); i++) {
+        worst = Math.min(worst, Golden.cosine(together[i], batched[i]));
+      }
+      System.out.printf(Locale.ROOT, "e5-small-v2-q batched vs alone: min cosine %.6f%n", worst);
+    }
     try (DualEncoder dual = e5.asDualEncoder()) {
       float[] s = scores(dual);
       assertEverestFirst("e5-small-v2-q with query:/passage: prefixes", s);

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * its 1,000 questions (each question's relevant document is its own answer).
  *
  * <p>Measured here (2026-11-29): stage one recall@10 0.929 and MRR@10 0.820 over all 1,000 questions; on the
- * first 200 questions MRR@10 0.832 without and 0.670 with the reranker (20 candidates). The floors sit 0.02
+ * first 200 questions MRR@10 0.832 without and 0.675 with the reranker (20 candidates, one pair per batch). The floors sit 0.02
  * below, room for float differences across machines but not for a broken stage.
  *
  * <p>The reranker LOWERS MRR here although it was fine-tuned with these 1,000 positives (less than one epoch,

@@ -51,6 +51,20 @@ class CrossEncoderRerankerIT {
   void settingsComeFromTheDirectory() {
     assertTrue(reranker.sigmoid());
     assertEquals(256, reranker.maxLength());
+    assertEquals(1, reranker.batchSize(), "int8 dynamic quantization: one pair per batch by default");
+  }
+
+  @Test
+  void byDefaultAPairScoresTheSameWhateverItsNeighbours() {
+    JsonArray pairs = golden.getAsJsonArray("pairs");
+    String query = pairs.get(0).getAsJsonObject().get("query").getAsString();
+    List<String> passages = new ArrayList<>();
+    float[] expected = new float[5];
+    for (int i = 0; i < 5; i++) {
+      passages.add(pairs.get(i).getAsJsonObject().get("passage").getAsString());
+      expected[i] = pairs.get(i).getAsJsonObject().get("djl_int8_sigmoid").getAsFloat();
+    }
+    assertArrayEquals(expected, reranker.score(query, passages), 1e-5f);
   }
 
   @Test
@@ -84,7 +98,10 @@ class CrossEncoderRerankerIT {
     for (int i = 0; i < 5; i++) {
       expected[i] = golden.getAsJsonArray("seed_query_scores_int8").get(i).getAsFloat();
     }
-    float[] got = reranker.score(query, passages);
+    float[] got;
+    try (CrossEncoderReranker batching = CrossEncoderReranker.builder(dir).batchSize(32).build()) {
+      got = batching.score(query, passages);
+    }
     System.out.println("batched seed scores: " + Arrays.toString(got) + " golden " + Arrays.toString(expected));
     assertArrayEquals(expected, got, 0.2f, "int8 batched tolerance");
     // the three unrelated passages score within 0.001 of each other, so int8 batching may swap them; the

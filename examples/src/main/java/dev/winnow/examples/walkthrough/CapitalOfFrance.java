@@ -23,7 +23,8 @@ import java.util.stream.IntStream;
  * {@code ../shared/models/minilm-l6-reranker}, a small reranker fine-tuned here from all-MiniLM-L6-v2 on about
  * 15k pairs and quantized to int8 (see {@code ../shared/models/README.md} for its honest, modest quality); the
  * scores it gives are printed as measured. Int8 dynamic quantization makes a pair's score depend on the batch
- * it is scored in, so the ranking uses one pair per call (reproducible); the batched scores are shown too.
+ * it is scored in, so the reranker's default for such models is one pair per batch (reproducible), which the
+ * ranking uses; scores from an explicit batch of all five (batchSize 32) are shown too.
  *
  * <pre>
  * mvn -q -B -pl examples exec:java -Dexec.mainClass=dev.winnow.examples.walkthrough.CapitalOfFrance
@@ -79,12 +80,15 @@ public final class CapitalOfFrance {
     double[] alone = null, batched = null;
     int[] crossRank = null;
     if (Files.isDirectory(rerankerDir)) {
-      try (CrossEncoderReranker reranker = CrossEncoderReranker.open(rerankerDir)) {
-        alone = new double[PASSAGES.size()];
-        for (int i = 0; i < PASSAGES.size(); i++) {
-          alone[i] = reranker.score(QUERY, List.of(PASSAGES.get(i)))[0];
+      // the default reranker runs this int8 model one pair per batch (exact); the second one batches all five
+      try (CrossEncoderReranker reranker = CrossEncoderReranker.open(rerankerDir);
+          CrossEncoderReranker batching = CrossEncoderReranker.builder(rerankerDir).batchSize(32).build()) {
+        float[] a = reranker.score(QUERY, PASSAGES);
+        alone = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+          alone[i] = a[i];
         }
-        float[] b = reranker.score(QUERY, PASSAGES);
+        float[] b = batching.score(QUERY, PASSAGES);
         batched = new double[b.length];
         for (int i = 0; i < b.length; i++) {
           batched[i] = b[i];

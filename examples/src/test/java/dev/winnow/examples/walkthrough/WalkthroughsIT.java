@@ -189,8 +189,10 @@ class WalkthroughsIT {
     JsonObject j = run(TallestMountain::run).json();
     // published sentence-transformers reference, 4 decimals
     assertClose(TallestMountain.REFERENCE_SINGLE, doubles(j.get("single")), 1e-4, "single");
-    // measured; e5 and bge values also match the DJL notes (0.9178 0.9106 0.8194 0.7913 0.7081 / 0.9569 ...)
-    assertClose(new double[] {0.9178, 0.9106, 0.8194, 0.7913, 0.7081}, doubles(j.get("dual_e5")), 1e-3, "e5");
+    // measured with one text per batch (the default for this int8 model: exact whatever the neighbours); the DJL
+    // notes' 0.9178 0.9106 0.8194 0.7913 0.7081 were batched, which moves int8 vectors. bge (fp32) matches them.
+    assertClose(new double[] {0.917206, 0.910644, 0.814942, 0.79044, 0.708334}, doubles(j.get("dual_e5")), 1e-4,
+        "e5");
     assertClose(new double[] {0.9569, 0.8574, 0.5340, 0.5676, 0.3596}, doubles(j.get("dual_bge")), 1e-3, "bge");
     assertEquals(1.0, doubles(j.get("single_bge"))[0], 1e-5);
     for (String m : new String[] {"single", "dual_e5", "dual_bge", "single_bge"}) {
