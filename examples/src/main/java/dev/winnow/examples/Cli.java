@@ -41,6 +41,9 @@ import java.util.Map;
  *                                                          queries (--query or stdin lines) → JSON lines
  * embed  [--encoder DIR]                                   stdin lines → JSON lines {"text", "vector"}
  * rerank --query Q [--reranker DIR]                        stdin passages → JSON lines {"rank", "score", "passage"}
+ * eval-retrieval --corpus F --queries F --qrels F [--encoder DIR] [--reranker DIR] [--candidates N] [--k N]
+ * eval-sts --file F [--encoder DIR]                         STS-B Pearson / Spearman
+ * eval-rerank --file F [--encoder DIR] [--reranker DIR]     WikiQA MAP / MRR, cosine vs reranker
  * demo   (the main job; see {@link Demo})
  * </pre>
  *
@@ -57,7 +60,7 @@ public final class Cli {
 
   public static void main(String[] args) throws IOException {
     if (args.length == 0) {
-      usage("expected a subcommand: index, search, embed, rerank, demo");
+      usage("expected a subcommand: index, search, embed, rerank, eval-retrieval, eval-sts, eval-rerank, demo");
     }
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
     try {
@@ -66,12 +69,16 @@ public final class Cli {
         case "search" -> search(rest, System.out, System.err);
         case "embed" -> embed(rest, System.out, System.err);
         case "rerank" -> rerank(rest, System.out, System.err);
+        case "eval-retrieval" -> EvalCommands.retrieval(rest, System.out);
+        case "eval-sts" -> EvalCommands.sts(rest, System.out);
+        case "eval-rerank" -> EvalCommands.rerank(rest, System.out);
         case "demo" -> Demo.main(rest);
-        default -> usage("unknown subcommand '" + args[0] + "'; expected index, search, embed, rerank, demo");
+        default -> usage("unknown subcommand '" + args[0] + "'; expected index, search, embed, rerank,"
+            + " eval-retrieval, eval-sts, eval-rerank, demo");
       }
     } catch (UsageException e) {
       usage(e.getMessage());
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | IOException e) {
       System.err.println("winnow " + args[0] + ": " + e.getMessage());
       System.exit(1);
     }

@@ -1,5 +1,6 @@
 package dev.winnow.examples.walkthrough;
 
+import dev.winnow.eval.Correlation;
 import dev.winnow.examples.walkthrough.WordVectors.Neighbour;
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.winnow.examples.walkthrough;
 
+import dev.winnow.eval.Correlation;
 import dev.winnow.Similarity;
 import dev.winnow.encoders.DjlEncoder;
 import java.io.IOException;

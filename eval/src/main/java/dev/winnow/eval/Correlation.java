@@ -1,11 +1,11 @@
-package dev.winnow.examples.walkthrough;
+package dev.winnow.eval;
 
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.stream.IntStream;
 
 /** Pearson and Spearman correlation coefficients. Stateless. */
-final class Correlation {
+public final class Correlation {
   private Correlation() {}
 
   /**
@@ -13,7 +13,7 @@ final class Correlation {
    *
    * @throws IllegalArgumentException if the lengths differ, fewer than 2 values, or either side is constant
    */
-  static double pearson(double[] x, double[] y) {
+  public static double pearson(double[] x, double[] y) {
     check(x, y);
     double mx = Arrays.stream(x).average().orElseThrow();
     double my = Arrays.stream(y).average().orElseThrow();
@@ -31,7 +31,7 @@ final class Correlation {
   }
 
   /** Spearman's rho: Pearson's r of the ranks, tied values sharing their average rank (as scipy does). */
-  static double spearman(double[] x, double[] y) {
+  public static double spearman(double[] x, double[] y) {
     check(x, y);
     return pearson(ranks(x), ranks(y));
   }
