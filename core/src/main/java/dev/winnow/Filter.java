@@ -5,7 +5,6 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -42,7 +41,7 @@ public sealed interface Filter permits Filter.Eq, Filter.In, Filter.Range, Filte
 
   /** {@code field} equals one of {@code values} (non-empty). */
   static Filter in(String field, Collection<?> values) {
-    return new In(field, values == null ? null : List.copyOf(values));
+    return new In(field, values == null ? null : new ArrayList<>(values));
   }
 
   /** {@code min <= field <= max}; both bounds numbers or both strings; a null bound is open. */
@@ -72,12 +71,12 @@ public sealed interface Filter permits Filter.Eq, Filter.In, Filter.Range, Filte
 
   /** All of the clauses (at least one). */
   static Filter and(Filter... clauses) {
-    return new And(clauses == null ? null : List.of(clauses));
+    return new And(clauses == null ? null : java.util.Arrays.asList(clauses));
   }
 
   /** Any of the clauses (at least one). */
   static Filter or(Filter... clauses) {
-    return new Or(clauses == null ? null : List.of(clauses));
+    return new Or(clauses == null ? null : java.util.Arrays.asList(clauses));
   }
 
   /** The negation of a clause. */
@@ -110,10 +109,10 @@ public sealed interface Filter permits Filter.Eq, Filter.In, Filter.Range, Filte
       if (values == null || values.isEmpty()) {
         throw new IllegalArgumentException("in(" + field + "): values must be non-empty");
       }
-      values = List.copyOf(values);
       for (Object v : values) {
         checkValue(field, v);
       }
+      values = List.copyOf(values);
     }
 
     @Override
@@ -279,7 +278,10 @@ public sealed interface Filter permits Filter.Eq, Filter.In, Filter.Range, Filte
     }
     List<Filter> copy = new ArrayList<>(clauses.size());
     for (int i = 0; i < clauses.size(); i++) {
-      copy.add(Objects.requireNonNull(clauses.get(i), () -> op + "(): clause " + copy.size() + " is null"));
+      if (clauses.get(i) == null) {
+        throw new IllegalArgumentException(op + "(): clause " + i + " is null");
+      }
+      copy.add(clauses.get(i));
     }
     return List.copyOf(copy);
   }

@@ -116,6 +116,7 @@ public final class IndexBenchmark {
         + b.threads + ",\"distances\":" + distances + ",\"sets\":[" + String.join(",", b.setJson) + "]}";
     if (write) {
       writeDocs(root, machine, command, b.table.toString(), json);
+      IndexChart.draw(root);
     }
     System.out.println(json);
   }

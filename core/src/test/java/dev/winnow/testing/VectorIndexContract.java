@@ -514,12 +514,20 @@ public abstract class VectorIndexContract {
       List<Throwable> errors = new CopyOnWriteArrayList<>();
       AtomicBoolean stop = new AtomicBoolean();
       AtomicInteger searches = new AtomicInteger();
+      AtomicInteger searchesDuringWrites = new AtomicInteger();
+      AtomicInteger writersRunning = new AtomicInteger(2);
       List<Thread> threads = new ArrayList<>();
       for (int w = 0; w < 2; w++) {
         int start = 1000 + w * 1000;
         threads.add(new Thread(() -> {
           try {
+            while (searches.get() < 5) {
+              Thread.onSpinWait(); // start writing once searches are under way
+            }
             for (int i = start; i < start + 1000; i++) {
+              if (i % 50 == 0) {
+                TimeUnit.MILLISECONDS.sleep(1); // let searches interleave even with a fast index
+              }
               index.add(doc(i), v[i]);
               if (i % 4 == 0) {
                 String victim = "doc-" + (i - start) / 4 * 2; // among the first 1000
@@ -532,6 +540,8 @@ public abstract class VectorIndexContract {
             }
           } catch (Throwable t) {
             errors.add(t);
+          } finally {
+            writersRunning.decrementAndGet();
           }
         }));
       }
@@ -550,6 +560,9 @@ public abstract class VectorIndexContract {
                 }
               }
               searches.incrementAndGet();
+              if (writersRunning.get() > 0) {
+                searchesDuringWrites.incrementAndGet();
+              }
             }
           } catch (Throwable t) {
             errors.add(t);
@@ -577,7 +590,7 @@ public abstract class VectorIndexContract {
         throw e;
       }
       assertEquals(3000 - deletedForGood.size(), index.size());
-      assertTrue(searches.get() > 10, "searches ran: " + searches.get());
+      assertTrue(searchesDuringWrites.get() > 10, "searches overlapping writes: " + searchesDuringWrites.get());
       assertTrue(saves >= 1);
       for (String id : deletedForGood) {
         assertFalse(index.contains(id));

@@ -127,6 +127,61 @@ class HnswVectorIndexTest extends VectorIndexContract {
   }
 
   @Test
+  void compactionRunningDuringWritesKeepsEveryChange() throws Exception {
+    long seed = Seeds.seed("compactionDuringWrites");
+    Random r = new Random(seed);
+    float[][] v = clustered(r, 4000, DIM);
+    try (HnswVectorIndex index = HnswVectorIndex.builder(DIM, Similarity.COSINE).compactionThreshold(1.0).build()) {
+      fill(index, java.util.Arrays.copyOf(v, 2000));
+      Set<String> expected = java.util.concurrent.ConcurrentHashMap.newKeySet();
+      for (int i = 0; i < 2000; i++) {
+        expected.add("doc-" + i);
+      }
+      List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+      Thread writer = new Thread(() -> {
+        try {
+          for (int i = 2000; i < 4000; i++) {
+            index.add(doc(i), v[i]);
+            expected.add("doc-" + i);
+            String victim = "doc-" + (i - 2000);
+            index.delete(victim);
+            expected.remove(victim);
+            if (i % 10 == 0) {
+              index.upsert(doc(i - 1), v[i - 1]); // replace with the same vector: a new node, same answer
+            }
+          }
+        } catch (Throwable t) {
+          errors.add(t);
+        }
+      });
+      writer.start();
+      int compactions = 0;
+      while (writer.isAlive()) {
+        index.compact();
+        compactions++;
+      }
+      writer.join();
+      assertTrue(errors.isEmpty(), errors.toString());
+      assertTrue(compactions >= 2, "compactions overlapping the writer: " + compactions);
+      assertEquals(expected.size(), index.size());
+      for (int i = 0; i < 4000; i++) {
+        assertEquals(expected.contains("doc-" + i), index.contains("doc-" + i), "doc-" + i);
+      }
+      int selfFirst = 0;
+      for (int i = 2000; i < 4000; i += 4) {
+        List<Hit> hits = index.search(v[i], 5);
+        for (Hit h : hits) {
+          assertTrue(expected.contains(h.id()), h.id() + " is not live; seed " + seed);
+        }
+        selfFirst += hits.get(0).id().equals("doc-" + i) ? 1 : 0;
+      }
+      assertTrue(selfFirst >= 495, "live documents findable after concurrent compactions: " + selfFirst + "/500");
+      index.compact();
+      assertEquals(index.size(), index.graphSize(), "a final compaction leaves no tombstones");
+    }
+  }
+
+  @Test
   void perCallEfChangesWorkNotTheIndex() {
     long seed = Seeds.seed("perCallEf");
     Random r = new Random(seed);
