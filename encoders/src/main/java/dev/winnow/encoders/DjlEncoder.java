@@ -7,6 +7,7 @@ import dev.winnow.Encoder;
 import dev.winnow.EncodingException;
 import dev.winnow.ModelLoadException;
 import dev.winnow.Similarity;
+import dev.winnow.encoders.internal.ModelBuilder;
 import dev.winnow.encoders.internal.ModelDirectory;
 import dev.winnow.encoders.internal.TransformerModel;
 import dev.winnow.encoders.internal.TransformerModel.Output;
@@ -63,17 +64,17 @@ public final class DjlEncoder implements Encoder {
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private boolean closed;
 
-  private DjlEncoder(Builder b, TransformerModel model, int maxLength) {
+  private DjlEncoder(Builder b, TransformerModel model, int batchSize, int batchOverheadTokens) {
     ModelDirectory md = model.directory();
     this.model = model;
     this.name = model.name();
     this.format = md.format();
     this.pooling = first(b.pooling, md.pooling(), Pooling.MEAN);
     this.normalize = first(b.normalize, md.normalize(), Boolean.FALSE);
-    this.maxLength = maxLength;
+    this.maxLength = model.maxLength();
     this.truncation = b.truncation;
-    this.batchSize = b.batchSize != null ? b.batchSize : model.defaultBatchSize(32);
-    this.batchOverheadTokens = b.batchOverheadTokens;
+    this.batchSize = batchSize;
+    this.batchOverheadTokens = batchOverheadTokens;
     this.similarity = first(b.similarity, md.similarity(), Similarity.COSINE);
     this.prompts = md.prompts();
     this.modelId = name + "@" + model.fingerprint() + ";pooling=" + pooling + ";normalize=" + normalize
@@ -108,9 +109,6 @@ public final class DjlEncoder implements Encoder {
    * or the model file itself.
    */
   public static Builder builder(Path modelPath) {
-    if (modelPath == null) {
-      throw new IllegalArgumentException("modelPath is null");
-    }
     return new Builder(modelPath);
   }
 
@@ -345,29 +343,21 @@ public final class DjlEncoder implements Encoder {
 
   /**
    * Builds a {@link DjlEncoder}. Every setter validates its argument at once ({@link IllegalArgumentException});
-   * settings left unset come from the model directory. Single use; not thread-safe.
+   * settings left unset come from the model directory. Single use; not thread-safe. Shared settings (format,
+   * maxLength, batchSize, batchOverheadTokens, tokenTypes, intraOpThreads) are documented on {@link ModelBuilder}.
    */
-  public static final class Builder {
-    private final Path path;
-    private ModelFormat format;
+  public static final class Builder extends ModelBuilder<Builder> {
     private Pooling pooling;
     private Boolean normalize;
-    private Integer maxLength;
     private Truncation truncation = Truncation.TRUNCATE;
-    private Integer batchSize;
-    private int batchOverheadTokens = 16;
     private Similarity similarity;
-    private Boolean tokenTypes;
-    private int intraOpThreads = Runtime.getRuntime().availableProcessors();
-    private boolean built;
 
     private Builder(Path path) {
-      this.path = path;
+      super(path, 2);
     }
 
-    /** Runs the model as this format (engine) instead of choosing from the directory's files. */
-    public Builder format(ModelFormat format) {
-      this.format = nonNull(format, "format");
+    @Override
+    protected Builder self() {
       return this;
     }
 
@@ -383,79 +373,15 @@ public final class DjlEncoder implements Encoder {
       return this;
     }
 
-    /**
-     * Maximum sequence length in tokens, {@code [CLS]} and {@code [SEP]} included; in [2, the model's
-     * {@code max_position_embeddings}]. Default: {@code sentence_bert_config.json} max_seq_length, else
-     * {@code serving.properties} maxLength, else the model's maximum positions (at most 512).
-     */
-    public Builder maxLength(int maxLength) {
-      if (maxLength < 2) {
-        throw new IllegalArgumentException("maxLength must be >= 2 ([CLS] and [SEP]), got " + maxLength);
-      }
-      this.maxLength = maxLength;
-      return this;
-    }
-
     /** What to do with texts longer than maxLength; default {@link Truncation#TRUNCATE}. */
     public Builder truncation(Truncation truncation) {
       this.truncation = nonNull(truncation, "truncation");
       return this;
     }
 
-    /**
-     * Texts per forward pass, in [1, 4096]; default 32, or 1 for dynamically quantized (int8) ONNX models, whose
-     * vectors otherwise depend on the other texts of their batch (activations are quantized over the whole
-     * batch). Larger batches amortize per-call overhead; each batch holds {@code batchSize × longest × hidden}
-     * floats.
-     */
-    public Builder batchSize(int batchSize) {
-      if (batchSize < 1 || batchSize > 4096) {
-        throw new IllegalArgumentException("batchSize must be in [1, 4096], got " + batchSize);
-      }
-      this.batchSize = batchSize;
-      return this;
-    }
-
-    /**
-     * The fixed cost of one forward pass, in padded tokens, that batch planning weighs against padding; in
-     * [0, 1,000,000], default 16 (measured 10-20 for MiniLM on ONNX Runtime, 2 cores). Texts sorted by length
-     * are cut into batches of at most {@link #batchSize(int)} minimizing {@code Σ (overhead + rows × longest)},
-     * so a short text is not padded to a long neighbour when a separate call is cheaper. 0 favours many exact
-     * batches; a very large value gives the fewest batches whatever the padding.
-     */
-    public Builder batchOverheadTokens(int tokens) {
-      if (tokens < 0 || tokens > 1_000_000) {
-        throw new IllegalArgumentException("batchOverheadTokens must be in [0, 1000000], got " + tokens);
-      }
-      this.batchOverheadTokens = tokens;
-      return this;
-    }
-
     /** The similarity to report; default from {@code config_sentence_transformers.json}, else COSINE. */
     public Builder similarity(Similarity similarity) {
       this.similarity = nonNull(similarity, "similarity");
-      return this;
-    }
-
-    /**
-     * Whether the model takes {@code token_type_ids}. ONNX models declare their inputs, so this is only needed
-     * for TorchScript models whose {@code serving.properties} does not say ({@code includeTokenTypes}); default
-     * true there.
-     */
-    public Builder tokenTypes(boolean tokenTypes) {
-      this.tokenTypes = tokenTypes;
-      return this;
-    }
-
-    /**
-     * ONNX Runtime intra-op threads per call, in [1, 256]; default the number of processors. Ignored by the
-     * PyTorch engine, which reads {@code -Dai.djl.pytorch.num_threads}.
-     */
-    public Builder intraOpThreads(int threads) {
-      if (threads < 1 || threads > 256) {
-        throw new IllegalArgumentException("intraOpThreads must be in [1, 256], got " + threads);
-      }
-      this.intraOpThreads = threads;
       return this;
     }
 
@@ -467,26 +393,16 @@ public final class DjlEncoder implements Encoder {
      * @throws IllegalStateException if called twice
      */
     public DjlEncoder build() {
-      if (built) {
-        throw new IllegalStateException("builder already used");
-      }
-      built = true;
-      ModelDirectory md = ModelDirectory.read(path, format);
-      int positions = md.maxPositions() == null ? 512 : md.maxPositions();
-      int length = first(maxLength, md.maxLength(), Math.min(positions, 512));
-      if (length > positions) {
-        throw new IllegalArgumentException("maxLength " + length + " exceeds the model's max_position_embeddings "
-            + positions + " (" + md.dir() + ")");
-      }
-      TransformerModel model = TransformerModel.load(md, length, tokenTypes, intraOpThreads);
+      TransformerModel model = loadModel();
       try {
-        return new DjlEncoder(this, model, length);
+        return new DjlEncoder(this, model, batchSize(model), batchOverheadTokens());
       } catch (RuntimeException e) {
         model.close();
         if (e instanceof ModelLoadException) {
           throw e;
         }
-        throw new ModelLoadException("cannot load model " + md.modelFile() + ": " + e.getMessage(), e);
+        throw new ModelLoadException("cannot load model " + model.directory().modelFile() + ": " + e.getMessage(),
+            e);
       }
     }
 

@@ -16,6 +16,7 @@ import dev.winnow.eval.StsDataset;
 import dev.winnow.eval.WikiQaDataset;
 import dev.winnow.index.FlatVectorIndex;
 import dev.winnow.index.HnswVectorIndex;
+import dev.winnow.index.VectorIndexes;
 import dev.winnow.rerank.CrossEncoderReranker;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -35,7 +36,8 @@ final class EvalCommands {
 
   static void retrieval(String[] args, PrintStream out) throws IOException {
     Cli.Args a = new Cli.Args(args, "eval-retrieval --corpus F --queries F --qrels F [--encoder DIR]"
-        + " [--reranker DIR] [--candidates N] [--k N] [--index flat|hnsw] [--limit N] [--lenient]");
+        + " [--reranker DIR] [--candidates N] [--k N] [--index flat|hnsw] [--limit N] [--lenient]"
+        + " [--retriever DIR (a saved index of this corpus: skips encoding)] [--save DIR]");
     Path corpusFile = a.requiredPath("--corpus");
     Path queriesFile = a.requiredPath("--queries");
     Path qrelsFile = a.requiredPath("--qrels");
@@ -46,6 +48,8 @@ final class EvalCommands {
     String kind = a.string("--index", "flat");
     int limit = a.integer("--limit", Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
     boolean lenient = a.flag("--lenient");
+    Path saved = a.path("--retriever", null);
+    Path saveTo = a.path("--save", null);
     a.done();
     if (!kind.equals("flat") && !kind.equals("hnsw")) {
       throw new Cli.UsageException("--index must be flat or hnsw, got '" + kind + "'");
@@ -61,14 +65,24 @@ final class EvalCommands {
     long t0 = System.nanoTime();
     try (DjlEncoder encoder = Cli.encoder(encoderDir);
         CrossEncoderReranker reranker = rerankerDir == null ? null : CrossEncoderReranker.open(rerankerDir);
-        VectorIndex index = kind.equals("hnsw")
+        VectorIndex index = saved != null ? null : kind.equals("hnsw")
             ? HnswVectorIndex.builder(encoder.dimension(), encoder.similarity()).build()
             : new FlatVectorIndex(encoder.dimension(), encoder.similarity());
-        Retriever retriever = Retriever.builder().encoders(DualEncoder.shared(encoder)).index(index)
-            .reranker(reranker).candidates(candidates).build()) {
+        Retriever retriever = saved != null
+            ? Retriever.open(saved, DualEncoder.shared(encoder), VectorIndexes::open, reranker, candidates)
+            : Retriever.builder().encoders(DualEncoder.shared(encoder)).index(index).reranker(reranker)
+                .candidates(candidates).build()) {
       long t1 = System.nanoTime();
-      retriever.add(data.corpus());
+      if (saved == null) {
+        retriever.add(data.corpus());
+      } else if (retriever.size() != data.corpus().size()) {
+        throw new IllegalArgumentException("the saved retriever " + saved + " holds " + retriever.size()
+            + " documents but the corpus has " + data.corpus().size());
+      }
       long t2 = System.nanoTime();
+      if (saveTo != null) {
+        retriever.save(saveTo);
+      }
       // with a reranker every candidate is reranked and returned, so Recall@100 sees min(candidates, k) results
       int wanted = reranker == null ? k : Math.min(k, candidates);
       RetrievalEvaluation.Result r = RetrievalEvaluation.evaluate(queries, data.qrels(), q -> {

@@ -7,6 +7,7 @@ import dev.winnow.EncodingException;
 import dev.winnow.ModelLoadException;
 import dev.winnow.Reranker;
 import dev.winnow.encoders.ModelFormat;
+import dev.winnow.encoders.internal.ModelBuilder;
 import dev.winnow.encoders.internal.ModelDirectory;
 import dev.winnow.encoders.internal.TransformerModel;
 import dev.winnow.encoders.internal.TransformerModel.Output;
@@ -53,14 +54,15 @@ public final class CrossEncoderReranker implements Reranker {
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private boolean closed;
 
-  private CrossEncoderReranker(Builder b, TransformerModel model, HuggingFaceTokenizer keepQuery, int maxLength) {
+  private CrossEncoderReranker(Builder b, TransformerModel model, HuggingFaceTokenizer keepQuery, int batchSize,
+      int batchOverheadTokens) {
     ModelDirectory md = model.directory();
     this.model = model;
     this.keepQuery = keepQuery;
     this.sigmoid = b.sigmoid != null ? b.sigmoid : md.sigmoid() != null ? md.sigmoid() : true;
-    this.maxLength = maxLength;
-    this.batchSize = b.batchSize != null ? b.batchSize : model.defaultBatchSize(32);
-    this.batchOverheadTokens = b.batchOverheadTokens;
+    this.maxLength = model.maxLength();
+    this.batchSize = batchSize;
+    this.batchOverheadTokens = batchOverheadTokens;
     this.modelId = model.name() + "@" + model.fingerprint() + ";sigmoid=" + sigmoid + ";maxLength=" + maxLength;
     // one forward pass checks that the model returns [batch, labels] logits with 1 or 2 labels
     Encoding[] probe = {model.tokenizer().encode("", "")};
@@ -82,9 +84,6 @@ public final class CrossEncoderReranker implements Reranker {
    * {@code .pt}) and {@code tokenizer.json}, optionally {@code config.json} and {@code serving.properties}.
    */
   public static Builder builder(Path modelPath) {
-    if (modelPath == null) {
-      throw new IllegalArgumentException("modelPath is null");
-    }
     return new Builder(modelPath);
   }
 
@@ -199,84 +198,24 @@ public final class CrossEncoderReranker implements Reranker {
 
   /**
    * Builds a {@link CrossEncoderReranker}. Setters validate at once ({@link IllegalArgumentException}); unset
-   * settings come from the model directory. Single use; not thread-safe.
+   * settings come from the model directory. Single use; not thread-safe. Shared settings (format, maxLength,
+   * batchSize, batchOverheadTokens, tokenTypes, intraOpThreads) are documented on {@link ModelBuilder}.
    */
-  public static final class Builder {
-    private final Path path;
-    private ModelFormat format;
+  public static final class Builder extends ModelBuilder<Builder> {
     private Boolean sigmoid;
-    private Integer maxLength;
-    private Integer batchSize;
-    private int batchOverheadTokens = 16;
-    private Boolean tokenTypes;
-    private int intraOpThreads = Runtime.getRuntime().availableProcessors();
-    private boolean built;
 
     private Builder(Path path) {
-      this.path = path;
+      super(path, 8);
     }
 
-    /** Runs the model as this format instead of choosing from the directory's files. */
-    public Builder format(ModelFormat format) {
-      if (format == null) {
-        throw new IllegalArgumentException("format is null");
-      }
-      this.format = format;
+    @Override
+    protected Builder self() {
       return this;
     }
 
     /** Sigmoid probabilities (true) or raw logits; default {@code serving.properties} sigmoid, else true. */
     public Builder sigmoid(boolean sigmoid) {
       this.sigmoid = sigmoid;
-      return this;
-    }
-
-    /**
-     * Maximum tokens per (query, passage) pair, special tokens included, in [8, the model's maximum positions];
-     * default {@code serving.properties} maxLength, else the model's maximum positions (at most 512).
-     */
-    public Builder maxLength(int maxLength) {
-      if (maxLength < 8) {
-        throw new IllegalArgumentException("maxLength must be >= 8, got " + maxLength);
-      }
-      this.maxLength = maxLength;
-      return this;
-    }
-
-    /**
-     * Pairs per forward pass, in [1, 4096]; default 32, or 1 for dynamically quantized (int8) ONNX models such as
-     * minilm-l6-reranker, whose scores otherwise depend on the other pairs of their batch (measured: up to 0.40).
-     * A larger batch on such a model is faster (about 35% here) but a pair's score then depends on its neighbours.
-     */
-    public Builder batchSize(int batchSize) {
-      if (batchSize < 1 || batchSize > 4096) {
-        throw new IllegalArgumentException("batchSize must be in [1, 4096], got " + batchSize);
-      }
-      this.batchSize = batchSize;
-      return this;
-    }
-
-    /** Fixed cost of one forward pass in padded tokens, weighed against padding; [0, 1,000,000], default 16. */
-    public Builder batchOverheadTokens(int tokens) {
-      if (tokens < 0 || tokens > 1_000_000) {
-        throw new IllegalArgumentException("batchOverheadTokens must be in [0, 1000000], got " + tokens);
-      }
-      this.batchOverheadTokens = tokens;
-      return this;
-    }
-
-    /** Whether a TorchScript model takes token_type_ids (ONNX models declare it); default true. */
-    public Builder tokenTypes(boolean tokenTypes) {
-      this.tokenTypes = tokenTypes;
-      return this;
-    }
-
-    /** ONNX Runtime intra-op threads per call, in [1, 256]; default the number of processors. */
-    public Builder intraOpThreads(int threads) {
-      if (threads < 1 || threads > 256) {
-        throw new IllegalArgumentException("intraOpThreads must be in [1, 256], got " + threads);
-      }
-      this.intraOpThreads = threads;
       return this;
     }
 
@@ -288,22 +227,11 @@ public final class CrossEncoderReranker implements Reranker {
      * @throws IllegalStateException if called twice
      */
     public CrossEncoderReranker build() {
-      if (built) {
-        throw new IllegalStateException("builder already used");
-      }
-      built = true;
-      ModelDirectory md = ModelDirectory.read(path, format);
-      int positions = md.maxPositions() == null ? 512 : md.maxPositions();
-      int length = maxLength != null ? maxLength : md.maxLength() != null ? md.maxLength() : Math.min(positions, 512);
-      if (length > positions) {
-        throw new IllegalArgumentException("maxLength " + length + " exceeds the model's max_position_embeddings "
-            + positions + " (" + md.dir() + ")");
-      }
-      TransformerModel model = TransformerModel.load(md, length, tokenTypes, intraOpThreads);
+      TransformerModel model = loadModel();
       HuggingFaceTokenizer keepQuery = null;
       try {
-        keepQuery = TransformerModel.newTokenizer(md, length, true);
-        return new CrossEncoderReranker(this, model, keepQuery, length);
+        keepQuery = TransformerModel.newTokenizer(model.directory(), model.maxLength(), true);
+        return new CrossEncoderReranker(this, model, keepQuery, batchSize(model), batchOverheadTokens());
       } catch (RuntimeException e) {
         model.close();
         if (keepQuery != null) {
@@ -312,7 +240,8 @@ public final class CrossEncoderReranker implements Reranker {
         if (e instanceof ModelLoadException) {
           throw e;
         }
-        throw new ModelLoadException("cannot load cross-encoder " + md.modelFile() + ": " + e.getMessage(), e);
+        throw new ModelLoadException("cannot load cross-encoder " + model.directory().modelFile() + ": "
+            + e.getMessage(), e);
       }
     }
   }

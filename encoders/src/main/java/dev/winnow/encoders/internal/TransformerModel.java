@@ -62,17 +62,19 @@ public final class TransformerModel implements AutoCloseable {
   private final Model model;
   private final HuggingFaceTokenizer tokenizer;
   private final List<String> inputs;
+  private final int maxLength;
   private final boolean dynamicallyQuantized;
   private final ConcurrentLinkedQueue<Predictor<NDList, NDList>> idle = new ConcurrentLinkedQueue<>();
   private final List<Predictor<NDList, NDList>> predictors = new ArrayList<>();
   private boolean closed;
 
   private TransformerModel(ModelDirectory directory, Model model, HuggingFaceTokenizer tokenizer,
-      List<String> inputs) {
+      List<String> inputs, int maxLength) {
     this.directory = directory;
     this.model = model;
     this.tokenizer = tokenizer;
     this.inputs = List.copyOf(inputs);
+    this.maxLength = maxLength;
     this.dynamicallyQuantized = directory.format() == ModelFormat.ONNX
         && containsAscii(directory.modelFile(), "DynamicQuantizeLinear");
   }
@@ -153,7 +155,7 @@ public final class TransformerModel implements AutoCloseable {
       } else {
         model.load(md.modelFile().getParent(), modelName, Map.of("mapLocation", "true"));
       }
-      return new TransformerModel(md, model, tokenizer, inputsOf(model, md, tokenTypes));
+      return new TransformerModel(md, model, tokenizer, inputsOf(model, md, tokenTypes), maxLength);
     } catch (MalformedModelException | IOException | OrtException | RuntimeException e) {
       try {
         if (model != null) {
@@ -240,6 +242,11 @@ public final class TransformerModel implements AutoCloseable {
   /** The directory the model came from. */
   public ModelDirectory directory() {
     return directory;
+  }
+
+  /** Maximum tokens per sequence (or pair), special tokens included. */
+  public int maxLength() {
+    return maxLength;
   }
 
   /** The tokenizer from the model's {@code tokenizer.json}. Thread-safe. */
