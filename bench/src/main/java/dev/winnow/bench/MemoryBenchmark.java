@@ -45,7 +45,7 @@ import org.apache.lucene.store.ByteBuffersDirectory;
  * "memory" section of {@code docs/benchmarks.md}; prints a table, then one JSON object as the last line.
  *
  * <p>Parent: {@code MemoryBenchmark [--quick] [--out FILE] [--xmx 2g]} starts one child JVM per workload with the
- * same class path, {@code -Xmx} and DJL flags. Child: {@code MemoryBenchmark --workload NAME --n N}. Not
+ * same class path, {@code -Xmx} and DJL flags. Child: {@code MemoryBenchmark --workload NAME --n N [--docs D]}. Not
  * thread-safe (a main).
  */
 public final class MemoryBenchmark {
@@ -59,12 +59,14 @@ public final class MemoryBenchmark {
     Path out = root.resolve("docs/benchmarks.md");
     String workload = null;
     int n = -1;
+    int docs = 2000;
     boolean quick = false;
     String xmx = "2g";
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--workload" -> workload = args[++i];
         case "--n" -> n = Integer.parseInt(args[++i]);
+        case "--docs" -> docs = Integer.parseInt(args[++i]);
         case "--quick" -> quick = true;
         case "--xmx" -> xmx = args[++i];
         case "--out" -> out = "-".equals(args[++i]) ? null : Path.of(args[i]);
@@ -73,7 +75,7 @@ public final class MemoryBenchmark {
       }
     }
     if (workload != null) {
-      child(workload, n);
+      child(workload, n, docs);
       return;
     }
     parent(root, out, quick, xmx);
@@ -83,7 +85,8 @@ public final class MemoryBenchmark {
 
   private static void parent(Path root, Path out, boolean quick, String xmx) throws Exception {
     int vectors = quick ? 10_000 : 60_000;
-    int queries = quick ? 50 : 200;
+    int queries = quick ? 30 : 200;
+    int docs = quick ? 1000 : 2000;
     Map<String, Integer> sizes = new LinkedHashMap<>();
     sizes.put("encode-winnow", 1000);
     sizes.put("encode-lc4j", 1000);
@@ -102,7 +105,7 @@ public final class MemoryBenchmark {
       }
       cmd.add("-Xmx" + xmx);
       cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), MemoryBenchmark.class.getName(),
-          "--workload", w, "--n", String.valueOf(sizes.get(w))));
+          "--workload", w, "--n", String.valueOf(sizes.get(w)), "--docs", String.valueOf(docs)));
       Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
       String last = null;
       try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -148,9 +151,9 @@ public final class MemoryBenchmark {
               + " inputs are loaded and before the workload starts (the encoders load their model inside the"
               + " workload). Encode: 1000 STS-B test sentences, batches of 32. Index: HNSW build (M=16,"
               + " efConstruction=200) over %d real MiniLM vectors held in memory (`cache/vectors`); Lucene keeps"
-              + " its index in a heap `ByteBuffersDirectory`. Two-stage: 2000 WikiQA sentences encoded and indexed,"
+              + " its index in a heap `ByteBuffersDirectory`. Two-stage: %d WikiQA sentences encoded and indexed,"
               + " then %d questions, each encoded, HNSW top-100, top 20 reranked by `minilm-l6-reranker`.%n%n",
-              quick ? "quick" : "full", xmx, vectors, queries)
+              quick ? "quick" : "full", xmx, vectors, docs, queries)
           + table;
       MarkdownSection.write(out, "memory", body);
       System.out.println("wrote " + out.toAbsolutePath().normalize());
@@ -171,7 +174,7 @@ public final class MemoryBenchmark {
 
   // ---------------------------------------------------------------- child: one workload, measured
 
-  private static void child(String workload, int n) throws Exception {
+  private static void child(String workload, int n, int docs) throws Exception {
     Path root = Path.of(System.getProperty("winnow.root", "."));
     Path shared = Path.of(System.getProperty("winnow.shared", "../shared"));
     Path data = shared.resolve("data");
@@ -202,9 +205,9 @@ public final class MemoryBenchmark {
         work = winnow ? () -> buildWinnow(vectors) : () -> buildLucene(vectors);
       }
       case "two-stage" -> {
-        RerankBenchmark.WikiQa w = RerankBenchmark.WikiQa.read(data.resolve("wikiqa/WikiQA-train.tsv.gz"), 2000, n);
+        RerankBenchmark.WikiQa w = RerankBenchmark.WikiQa.read(data.resolve("wikiqa/WikiQA-train.tsv.gz"), docs, n);
         Path rerankerDir = shared.resolve("models/minilm-l6-reranker");
-        label = "two-stage queries (encoder + HNSW + reranker, 2000 docs; loads included)";
+        label = "two-stage queries (encoder + HNSW + reranker, " + docs + " docs; loads included)";
         work = () -> twoStage(w, rerankerDir);
       }
       default -> throw new IllegalArgumentException("unknown workload " + workload + "; expected one of " + WORKLOADS);

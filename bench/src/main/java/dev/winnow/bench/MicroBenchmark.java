@@ -20,7 +20,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * line. Needs the bench classpath with the JMH annotation processor's output (any {@code mvn -pl bench -am
  * package}); see {@code bench/run-all.sh}.
  *
- * <p>Options: {@code --quick} (2 warm-up + 3 measurement iterations instead of 3 + 5, all 1 s, one fork),
+ * <p>Options: {@code --quick} (1 warm-up + 3 measurement iterations instead of 3 + 5, all 1 s, one fork),
  * {@code --out FILE} ("-" for none). Not thread-safe (a main).
  */
 public final class MicroBenchmark {
@@ -34,7 +34,7 @@ public final class MicroBenchmark {
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> {
-          warmups = 2;
+          warmups = 1;
           iterations = 3;
         }
         case "--out" -> out = "-".equals(args[++i]) ? null : Path.of(args[i]);
@@ -80,7 +80,7 @@ public final class MicroBenchmark {
     System.out.print(table);
     if (out != null) {
       String body = "## Micro-benchmarks (JMH 1.37)\n\n"
-          + "Command: `bench/run-all.sh" + (warmups == 2 ? " --quick" : "") + "` (main class"
+          + "Command: `bench/run-all.sh" + (warmups == 1 ? " --quick" : "") + "` (main class"
           + " `dev.winnow.bench.MicroBenchmark`, benchmarks in `dev.winnow.bench.micro`)\n\n"
           + "Machine: " + facts + "\n\n"
           + String.format(Locale.ROOT, "Mode: %s — 1 fork, %d warm-up and %d measurement iterations of 1 s, average"
@@ -89,13 +89,13 @@ public final class MicroBenchmark {
               + " a fork with `--add-modules jdk.incubator.vector` (the Vector API kernel); cosine is on raw vectors"
               + " (3 dot products; the index itself stores unit vectors and uses one dot product). Pooling: the"
               + " encoder's `Pooler` over a [32, 64, 384] hidden state (row lengths 8–64), L2-normalized.%n%n",
-              warmups == 2 ? "quick" : "full", warmups, iterations)
+              warmups == 1 ? "quick" : "full", warmups, iterations)
           + table
           + "\nSpeed-up ranges combine the two confidence intervals (worst and best case).\n";
       MarkdownSection.write(out, "micro", body);
       System.out.println("wrote " + out.toAbsolutePath().normalize());
     }
-    json.put("mode", warmups == 2 ? "quick" : "full");
+    json.put("mode", warmups == 1 ? "quick" : "full");
     json.put("warmups", warmups);
     json.put("iterations", iterations);
     json.put("scores", scores);

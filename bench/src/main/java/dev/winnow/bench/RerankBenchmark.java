@@ -32,7 +32,7 @@ import java.util.zip.GZIPInputStream;
  * </pre>
  *
  * Options: {@code --data DIR}, {@code --reranker DIR} (default ../shared/models/minilm-l6-reranker),
- * {@code --docs N} (5000), {@code --queries N} (200), {@code --quick} (2000 docs, 60 queries),
+ * {@code --docs N} (5000), {@code --queries N} (200), {@code --quick} (1000 docs, 40 queries),
  * {@code --out FILE} ("-" for none).
  */
 public final class RerankBenchmark {
@@ -57,8 +57,8 @@ public final class RerankBenchmark {
         case "--queries" -> queryCount = Integer.parseInt(args[++i]);
         case "--quick" -> {
           quick = true;
-          docCount = 2000;
-          queryCount = 60;
+          docCount = 1000;
+          queryCount = 40;
         }
         case "--out" -> out = args[++i].equals("-") ? null : Path.of(args[i]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
