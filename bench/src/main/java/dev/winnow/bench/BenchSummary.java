@@ -146,8 +146,8 @@ public final class BenchSummary {
         JsonObject sc = s.getAsJsonObject("DistanceBench." + op + "Scalar");
         if (v != null && sc != null) {
           rows.add(new String[] {"JMH " + op + ", 384-d, ns/op (± 99.9% CI)", jmh(v), "Winnow scalar kernel", jmh(sc),
-              String.format(Locale.ROOT, "%.2f× faster (%.2f–%.2f)", sp.getAsJsonObject(op).get("median").getAsDouble(),
-                  sp.getAsJsonObject(op).get("min").getAsDouble(), sp.getAsJsonObject(op).get("max").getAsDouble())});
+              String.format(Locale.ROOT, "%.2f× faster (%s)", sp.getAsJsonObject(op).get("median").getAsDouble(),
+                  MicroBenchmark.range(num(sp.getAsJsonObject(op), "min"), num(sp.getAsJsonObject(op), "max")))});
         }
       }
       for (String p : List.of("MEAN", "MAX", "CLS")) {
@@ -186,8 +186,8 @@ public final class BenchSummary {
           + "Written by `bench/run-all.sh" + (quick ? " --quick" : "") + "` (" + (quick ? "**quick mode**: smaller"
               + " sizes and fewer repeats; the full mode is `bench/run-all.sh`" : "full mode") + "), which rewrote"
           + " every section below in the same run" + (totalS > 0 ? ", in " + totalS + " s" : "") + ".\n\n"
-          + "Machine: " + MachineFacts.describe() + " (at the end of the run; each section gives its own start"
-          + " load). The machine is a shared, noisy VM: compare the ratios, which pair figures measured in the same"
+          + "Machine, when this summary was written: " + MachineFacts.describe() + " (each section gives the load"
+          + " when it started). The machine is a shared, noisy VM: compare the ratios, which pair figures measured in the same"
           + " run, rather than absolute figures across runs.\n\n"
           + table
           + "\nSpread: texts/s and pairs/s are medians (min–max) over repeats, encode ratios are paired per repeat;"
@@ -276,6 +276,10 @@ public final class BenchSummary {
 
   private static String jmh(JsonObject s) {
     return String.format(Locale.ROOT, "%.2f ± %.2f", s.get("score").getAsDouble(), s.get("error").getAsDouble());
+  }
+
+  private static Double num(JsonObject j, String key) {
+    return j.has(key) && !j.get(key).isJsonNull() ? j.get(key).getAsDouble() : null;
   }
 
   private static double mib(JsonObject j, String key) {

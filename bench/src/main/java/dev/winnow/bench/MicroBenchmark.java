@@ -26,6 +26,11 @@ import org.openjdk.jmh.runner.options.TimeValue;
 public final class MicroBenchmark {
   private MicroBenchmark() {}
 
+  /** "lo–hi", or "unbounded" when the confidence intervals do not bound the ratio. */
+  static String range(Double lo, Double hi) {
+    return lo == null || hi == null ? "unbounded" : String.format(Locale.ROOT, "%.2f–%.2f", lo, hi);
+  }
+
   public static void main(String[] args) throws Exception {
     Path root = Path.of(System.getProperty("winnow.root", "."));
     Path out = root.resolve("docs/benchmarks.md");
@@ -69,11 +74,16 @@ public final class MicroBenchmark {
       Result<?> v = byName.get("DistanceBench." + op + "Vector");
       if (s != null && v != null) {
         double ratio = s.getScore() / v.getScore();
-        // the ratio's range from the two confidence intervals
-        double lo = (s.getScore() - s.getScoreError()) / (v.getScore() + v.getScoreError());
-        double hi = (s.getScore() + s.getScoreError()) / Math.max(1e-9, v.getScore() - v.getScoreError());
-        table.append(String.format(Locale.ROOT, "| %s | %.2f× (%.2f–%.2f) |%n", op, ratio, lo, hi));
-        speedups.put(op, Map.of("median", ratio, "min", lo, "max", hi));
+        // the ratio's range from the two confidence intervals; unbounded when an interval reaches 0
+        boolean bounded = s.getScore() > s.getScoreError() && v.getScore() > v.getScoreError();
+        Double lo = bounded ? (s.getScore() - s.getScoreError()) / (v.getScore() + v.getScoreError()) : null;
+        Double hi = bounded ? (s.getScore() + s.getScoreError()) / (v.getScore() - v.getScoreError()) : null;
+        table.append(String.format(Locale.ROOT, "| %s | %.2f× (%s) |%n", op, ratio, range(lo, hi)));
+        Map<String, Object> sp = new LinkedHashMap<>();
+        sp.put("median", ratio);
+        sp.put("min", lo);
+        sp.put("max", hi);
+        speedups.put(op, sp);
       }
     }
     System.out.println();
@@ -91,7 +101,8 @@ public final class MicroBenchmark {
               + " encoder's `Pooler` over a [32, 64, 384] hidden state (row lengths 8–64), L2-normalized.%n%n",
               warmups == 1 ? "quick" : "full", warmups, iterations)
           + table
-          + "\nSpeed-up ranges combine the two confidence intervals (worst and best case).\n";
+          + "\nSpeed-up ranges combine the two confidence intervals (worst and best case); \"unbounded\" when an"
+          + " interval reaches zero, which on this shared machine means the run was too noisy to bound it.\n";
       MarkdownSection.write(out, "micro", body);
       System.out.println("wrote " + out.toAbsolutePath().normalize());
     }
