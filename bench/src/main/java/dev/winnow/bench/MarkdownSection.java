@@ -17,8 +17,8 @@ final class MarkdownSection {
     String begin = "<!-- " + name + ":begin -->";
     String end = "<!-- " + name + ":end -->";
     String doc = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8)
-        : "# Winnow benchmarks\n\nEvery figure here is written by a command in the `bench` module; each section"
-            + " names its command. Machines are shared and noisy: compare ratios measured in the same run.\n";
+        : "# Winnow benchmarks\n\nEvery figure here is written by a command in the `bench` module:"
+            + " `bench/run-all.sh [--quick]` runs them all; each section names its main class. Machines are shared and noisy: compare ratios measured in the same run.\n";
     String section = begin + "\n" + body.strip() + "\n" + end;
     int b = doc.indexOf(begin);
     int e = doc.indexOf(end);

@@ -28,12 +28,11 @@ import java.util.zip.GZIPInputStream;
  * section of {@code docs/benchmarks.md}.
  *
  * <pre>
- * mvn -q -B install -DskipTests &amp;&amp; mvn -q -B -pl bench exec:java \
- *     -Dexec.mainClass=dev.winnow.bench.RerankBenchmark -Dexec.args="--queries 200"
+ * bench/run-all.sh [--quick]       (or, alone: mvn -q -B -pl bench -am package -DskipTests, then java -cp ...)
  * </pre>
  *
  * Options: {@code --data DIR}, {@code --reranker DIR} (default ../shared/models/minilm-l6-reranker),
- * {@code --docs N} (5000), {@code --queries N} (200), {@code --quick} (2000 docs, 60 queries),
+ * {@code --docs N} (5000), {@code --queries N} (200), {@code --quick} (1000 docs, 40 queries),
  * {@code --out FILE} ("-" for none).
  */
 public final class RerankBenchmark {
@@ -49,6 +48,7 @@ public final class RerankBenchmark {
     int docCount = 5000;
     int queryCount = 200;
     Path out = root.resolve("docs/benchmarks.md");
+    boolean quick = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--data" -> data = Path.of(args[++i]);
@@ -56,8 +56,9 @@ public final class RerankBenchmark {
         case "--docs" -> docCount = Integer.parseInt(args[++i]);
         case "--queries" -> queryCount = Integer.parseInt(args[++i]);
         case "--quick" -> {
-          docCount = 2000;
-          queryCount = 60;
+          quick = true;
+          docCount = 1000;
+          queryCount = 40;
         }
         case "--out" -> out = args[++i].equals("-") ? null : Path.of(args[i]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -170,10 +171,12 @@ public final class RerankBenchmark {
 
       if (out != null) {
         String body = "## Reranking and two-stage query latency\n\n"
-            + "Command: `mvn -q -B install -DskipTests && mvn -q -B -pl bench exec:java"
-            + " -Dexec.mainClass=dev.winnow.bench.RerankBenchmark -Dexec.args=\"--queries " + w.questions.size()
-            + (docCount != 5000 ? " --docs " + docCount : "") + "\"`\n\n"
+            + "Command: `bench/run-all.sh" + (quick ? " --quick" : "") + "` (main class"
+            + " `dev.winnow.bench.RerankBenchmark --docs " + docCount + " --queries " + w.questions.size() + "`)\n\n"
             + "Machine: " + facts + "\n\n"
+            + "Mode: " + (quick ? "quick" : "full") + ". p50/p99 are over the timed queries of one pass (the spread);"
+            + " pairs/s is the median (min–max) of 3 repeats. No in-process JVM peer reranks, so these figures have"
+            + " no peer ratio.\n\n"
             + String.format(Locale.ROOT, "Corpus: the first %d distinct WikiQA train sentences, encoded with the"
                 + " bundled all-MiniLM-L6-v2 into an HNSW index (defaults) in %.1f s. Queries: %d distinct WikiQA"
                 + " train questions, after %d warm-up queries. Reranker: `minilm-l6-reranker` (int8 ONNX,"
@@ -186,6 +189,7 @@ public final class RerankBenchmark {
         System.out.println("wrote " + out.toAbsolutePath().normalize());
       }
       Map<String, Object> json = new LinkedHashMap<>();
+      json.put("mode", quick ? "quick" : "full");
       json.put("documents", w.docs.size());
       json.put("queries", w.questions.size());
       json.put("index_s", indexSeconds);

@@ -9,6 +9,7 @@ import dev.winnow.ModelLoadException;
 import dev.winnow.Similarity;
 import dev.winnow.encoders.internal.ModelBuilder;
 import dev.winnow.encoders.internal.ModelDirectory;
+import dev.winnow.encoders.internal.Pooler;
 import dev.winnow.encoders.internal.TransformerModel;
 import dev.winnow.encoders.internal.TransformerModel.Output;
 import java.nio.file.Path;
@@ -289,52 +290,11 @@ public final class DjlEncoder implements Encoder {
   }
 
   private float[][] pool(Forward f, Encoding[] batch) {
-    int h = f.hiddenSize;
-    float[][] result = new float[batch.length][];
+    int[] lengths = new int[batch.length];
     for (int r = 0; r < batch.length; r++) {
-      int len = batch[r].getIds().length; // attention mask is 1 exactly on the first len positions
-      int base = r * f.seqLength * h;
-      float[] v = new float[h];
-      switch (pooling) {
-        case CLS -> System.arraycopy(f.hidden, base, v, 0, h);
-        case POOLER -> System.arraycopy(f.pooler, r * h, v, 0, h);
-        case MAX -> {
-          Arrays.fill(v, Float.NEGATIVE_INFINITY);
-          for (int t = 0; t < len; t++) {
-            int o = base + t * h;
-            for (int j = 0; j < h; j++) {
-              v[j] = Math.max(v[j], f.hidden[o + j]);
-            }
-          }
-        }
-        case MEAN, MEAN_SQRT_LEN -> {
-          double[] sum = new double[h];
-          for (int t = 0; t < len; t++) {
-            int o = base + t * h;
-            for (int j = 0; j < h; j++) {
-              sum[j] += f.hidden[o + j];
-            }
-          }
-          double div = pooling == Pooling.MEAN ? len : Math.sqrt(len);
-          for (int j = 0; j < h; j++) {
-            v[j] = (float) (sum[j] / div);
-          }
-        }
-        default -> throw new AssertionError(pooling);
-      }
-      if (normalize) {
-        double n = 0;
-        for (float x : v) {
-          n += (double) x * x;
-        }
-        double scale = 1.0 / Math.max(Math.sqrt(n), 1e-12);
-        for (int j = 0; j < h; j++) {
-          v[j] = (float) (v[j] * scale);
-        }
-      }
-      result[r] = v;
+      lengths[r] = batch[r].getIds().length; // attention mask is 1 exactly on the first len positions
     }
-    return result;
+    return Pooler.pool(pooling, normalize, f.hidden, f.seqLength, f.hiddenSize, f.pooler, lengths);
   }
 
   private static <T> T first(T a, T b, T c) {
