@@ -1,0 +1,96 @@
+package dev.winnow.train;
+
+import dev.winnow.Encoder;
+import dev.winnow.Similarity;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * An {@link Encoder} over Winnow's Java BERT ({@link Tower}) on DJL's PyTorch engine: loads Hugging Face /
+ * sentence-transformers directories that hold {@code model.safetensors} (no ONNX or TorchScript export needed),
+ * such as the directories {@link DualEncoderTrainer} saves. {@code Encoders.open(dir)} of winnow-encoders
+ * reaches it through {@link BertEncoderProvider}.
+ *
+ * <pre>{@code
+ * try (BertEncoder e = BertEncoder.open(Path.of("target/run/best"))) {
+ *   float[] v = e.encode("who wrote dune?");
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe: calls serialize on one lock (the PyTorch engine already uses all cores for one batch). Owns
+ * its tower until {@link #close()}; afterwards every method but {@code close} throws
+ * {@link IllegalStateException}.
+ */
+public final class BertEncoder implements Encoder {
+  private final Tower tower;
+  private final int batchSize;
+  private final String modelId;
+  private boolean closed;
+
+  /**
+   * Wraps a tower; the encoder takes ownership and closes it.
+   *
+   * @param batchSize texts per forward pass, in [1, 4096]
+   */
+  public BertEncoder(Tower tower, int batchSize) {
+    if (tower == null) {
+      throw new IllegalArgumentException("tower is null");
+    }
+    if (batchSize < 1 || batchSize > 4096) {
+      throw new IllegalArgumentException("batchSize must be in [1, 4096], got " + batchSize);
+    }
+    this.tower = tower;
+    this.batchSize = batchSize;
+    this.modelId = "winnow-bert:" + tower;
+  }
+
+  /** Loads a directory (see {@link Tower#load(Path)}), batch size 32. */
+  public static BertEncoder open(Path dir) {
+    return new BertEncoder(Tower.load(dir), 32);
+  }
+
+  @Override
+  public synchronized int dimension() {
+    ensureOpen();
+    return tower.dimension();
+  }
+
+  @Override
+  public synchronized Similarity similarity() {
+    ensureOpen();
+    return tower.similarity();
+  }
+
+  @Override
+  public synchronized String modelId() {
+    ensureOpen();
+    return modelId;
+  }
+
+  @Override
+  public synchronized float[][] encode(List<String> texts) {
+    Encoder.checkTexts(texts);
+    ensureOpen();
+    return texts.isEmpty() ? new float[0][] : tower.encode(texts, batchSize);
+  }
+
+  /** Closes the tower. Idempotent. */
+  @Override
+  public synchronized void close() {
+    if (!closed) {
+      closed = true;
+      tower.close();
+    }
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("encoder is closed");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "BertEncoder[" + modelId + "]";
+  }
+}
