@@ -1,7 +1,9 @@
 package dev.winnow.train;
 
+import dev.winnow.DualEncoder;
 import dev.winnow.Encoder;
 import dev.winnow.Similarity;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -47,6 +49,26 @@ public final class BertEncoder implements Encoder {
   /** Loads a directory (see {@link Tower#load(Path)}), batch size 32. */
   public static BertEncoder open(Path dir) {
     return new BertEncoder(Tower.load(dir), 32);
+  }
+
+  /**
+   * Opens what {@link DualEncoderTrainer} saved: a directory with {@code query/} and {@code answer/} towers, or
+   * one shared tower. The dual encoder owns the encoders.
+   */
+  public static DualEncoder openDual(Path dir) {
+    if (dir == null) {
+      throw new IllegalArgumentException("dir is null");
+    }
+    if (Files.isDirectory(dir.resolve("query")) && Files.isDirectory(dir.resolve("answer"))) {
+      BertEncoder q = open(dir.resolve("query"));
+      try {
+        return new DualEncoder(q, open(dir.resolve("answer")));
+      } catch (RuntimeException e) {
+        q.close();
+        throw e;
+      }
+    }
+    return DualEncoder.shared(open(dir));
   }
 
   @Override
