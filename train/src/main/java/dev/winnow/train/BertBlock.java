@@ -95,6 +95,20 @@ public final class BertBlock extends AbstractBlock {
   @Override
   protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
       PairList<String, Object> params) {
+    NDArray x = encode(ps, inputs, training);
+    if (pooler == null) {
+      return new NDList(x);
+    }
+    NDArray cls = x.get(":, 0, :");
+    NDArray pooled = pooler.forward(ps, new NDList(cls), training).singletonOrThrow().tanh();
+    return new NDList(x, pooled);
+  }
+
+  /**
+   * The last hidden state [B,S,H] only, without running the pooler (sentence-transformers towers do not use
+   * it, so it gets no gradient).
+   */
+  public NDArray encode(ParameterStore ps, NDList inputs, boolean training) {
     if (inputs.size() != 3) {
       throw new IllegalArgumentException("BertBlock takes (input_ids, attention_mask, token_type_ids), got "
           + inputs.size() + " arrays");
@@ -114,12 +128,7 @@ public final class BertBlock extends AbstractBlock {
     for (BertLayerBlock layer : layers) {
       x = layer.forward(ps, new NDList(x, additive), training).singletonOrThrow();
     }
-    if (pooler == null) {
-      return new NDList(x);
-    }
-    NDArray cls = x.get(":, 0, :");
-    NDArray pooled = pooler.forward(ps, new NDList(cls), training).singletonOrThrow().tanh();
-    return new NDList(x, pooled);
+    return x;
   }
 
   @Override

@@ -60,11 +60,11 @@ public final class DualEncoderTrainer {
 
   /** A training step's report. */
   public record Progress(int epoch, int step, int steps, float loss, double examplesPerSecond,
-      float learningRate) {
+      float learningRate, double gradientNorm) {
     @Override
     public String toString() {
-      return String.format(java.util.Locale.ROOT, "epoch %d step %d/%d loss %.4f %.1f pairs/s lr %.2e", epoch,
-          step, steps, loss, examplesPerSecond, learningRate);
+      return String.format(java.util.Locale.ROOT, "epoch %d step %d/%d loss %.4f %.1f pairs/s lr %.2e |g| %.3f",
+          epoch, step, steps, loss, examplesPerSecond, learningRate, gradientNorm);
     }
   }
 
@@ -82,6 +82,7 @@ public final class DualEncoderTrainer {
   public record Result(List<EpochStats> epochs, int bestEpoch, Path bestDir) {}
 
   private final Builder b;
+  private double lastNorm = Double.NaN;
 
   private DualEncoderTrainer(Builder b) {
     this.b = b;
@@ -148,12 +149,13 @@ public final class DualEncoderTrainer {
           for (int[] batch : batches) {
             step++;
             float value = step(trainer, loss, params, train, batch);
+            double norm = lastNorm;
             losses.add(value);
             examples += batch.length;
             double seconds = (System.nanoTime() - start) / 1e9;
             if (step % b.logEvery == 0 || step == total) {
               b.progress.accept(new Progress(epoch, step, total, value, examples / seconds,
-                  schedule.getNewValue(step)));
+                  schedule.getNewValue(step), norm));
             }
           }
           double seconds = (System.nanoTime() - start) / 1e9;
@@ -248,9 +250,7 @@ public final class DualEncoderTrainer {
       if (!Float.isFinite(value)) {
         throw new IllegalStateException("training loss is " + value + "; lower the learning rate or the scale");
       }
-      if (b.maxGradNorm > 0) {
-        clip(params, b.maxGradNorm);
-      }
+      lastNorm = b.maxGradNorm > 0 ? clip(params, b.maxGradNorm) : Double.NaN;
       trainer.step();
       return value;
     }

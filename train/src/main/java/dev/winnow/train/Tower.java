@@ -134,6 +134,8 @@ public final class Tower implements AutoCloseable {
         bindAll(dp, denseWeights, st.denseDir.resolve("model.safetensors"));
       }
       block.initialize(m, DataType.FLOAT32, BertBlock.inputShapes(8));
+      // the pooler is kept (and saved) but not on the sentence-vector path: frozen, it gets no update
+      bert.parameters().forEach((k, p) -> p.freeze(k.startsWith("pooler.")));
       weights.values().forEach(NDArray::close);
       if (denseWeights != null) {
         denseWeights.values().forEach(NDArray::close);

@@ -59,7 +59,7 @@ public final class TowerBlock extends AbstractBlock {
   @Override
   protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
       PairList<String, Object> params) {
-    NDArray hidden = bert.forward(ps, inputs, training).get(0);
+    NDArray hidden = bert.encode(ps, inputs, training);
     NDArray mask = inputs.get(1).toType(DataType.FLOAT32, false);
     NDArray v = switch (pooling) {
       case CLS -> hidden.get(":, 0, :");
