@@ -71,6 +71,25 @@ class DualEncoderTrainerTest {
   }
 
   @Test
+  void clippingBoundsTheGlobalGradientNorm() {
+    try (Tower t = Tiny.tower(4); ai.djl.ndarray.NDManager m = t.manager().newSubManager()) {
+      ai.djl.training.ParameterStore ps = new ai.djl.training.ParameterStore(m, false);
+      List<ai.djl.nn.Parameter> params = DualEncoderTrainer.uniqueParameters(t.block());
+      try (ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getEngine("PyTorch").newGradientCollector()) {
+        ai.djl.ndarray.NDArray q = t.block().forward(ps, t.tokenize(List.of("who wrote it", "a bat", "1859"), m, 32),
+            true).singletonOrThrow();
+        ai.djl.ndarray.NDArray a = t.block().forward(ps, t.tokenize(List.of("darwin", "the cave", "night"), m, 32),
+            true).singletonOrThrow();
+        gc.backward(new InBatchNegativesLoss(20f, false).evaluate(null, new ai.djl.ndarray.NDList(q, a)));
+      }
+      double before = DualEncoderTrainer.gradientNorm(params);
+      assertTrue(before > 1e-3, "norm " + before);
+      assertEquals(before, DualEncoderTrainer.clip(params, 1e-3f), 1e-9);
+      assertEquals(1e-3, DualEncoderTrainer.gradientNorm(params), 1e-5);
+    }
+  }
+
+  @Test
   void batchesNeverRepeatAText() {
     List<TrainingPair> pairs = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
