@@ -89,16 +89,18 @@ public final class TrainBenchmark {
     System.out.println(table);
     if (out != null) {
       String body = "## Training throughput: MiniLM fine-tune (Java BERT on DJL PyTorch, CPU)\n\n"
-          + "Command: `mvn -B -pl bench -am package -DskipTests`, then run `dev.winnow.bench.TrainBenchmark` with the"
-          + " bench classpath and `-Dai.djl.offline=true -DDJL_CACHE_DIR=cache/djl -Dwinnow.shared=../shared`"
-          + " (see docs/training.md)\n\n"
+          + "Command (from the project root; no `mvn install` needed):\n\n```\n"
+          + "mvn -B -q -pl bench -am package -DskipTests dependency:build-classpath"
+          + " -Dmdep.outputFile=$PWD/target/bench.cp\n"
+          + "java -cp bench/target/classes:$(cat target/bench.cp) \\\n  -Dai.djl.offline=true -DOPT_OUT_TRACKING=true -DDJL_CACHE_DIR=cache/djl"
+          + " -Dwinnow.shared=../shared -Dwinnow.root=. \\\n  dev.winnow.bench.TrainBenchmark\n```\n\n"
           + "Machine: " + facts + "\n\n"
           + "Work: all-MiniLM-L6-v2 (22.7M parameters) as one shared tower, in-batch negatives loss (scale 20),"
           + " AdamW, global gradient-norm clipping, batch " + batch + " pairs (" + 2 * batch + " texts), max length "
           + maxLength + " (NQ answers fill it; questions are about 10–15 word pieces), " + warmup
           + " warm-up steps excluded. libtorch uses its default intra-op threads (= cores). The machine is shared:"
           + " another build raising the load average slows libtorch's OpenMP threads sharply, so compare with the"
-          + " load average above.\n\n" + table;
+          + " load average above; the fastest step is the best estimate of an idle machine.\n\n" + table;
       MarkdownSection.write(out, "train", body);
     }
     Map<String, Object> json = new LinkedHashMap<>();

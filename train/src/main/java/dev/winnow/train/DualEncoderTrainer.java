@@ -260,8 +260,10 @@ public final class DualEncoderTrainer {
   static double gradientNorm(List<Parameter> params) {
     double sum = 0;
     for (Parameter p : params) {
-      try (NDArray g = p.getArray().getGradient()) {
-        sum += g.square().sum().getFloat();
+      // the gradient and every temporary are closed here: they attach to the parameter's manager, which
+      // lives as long as the tower (unclosed, they leaked 2 arrays per parameter per step)
+      try (NDArray g = p.getArray().getGradient(); NDArray sq = g.square(); NDArray total = sq.sum()) {
+        sum += total.getFloat();
       }
     }
     return Math.sqrt(sum);

@@ -82,10 +82,13 @@ class DualEncoderTrainerTest {
             true).singletonOrThrow();
         gc.backward(new InBatchNegativesLoss(20f, false).evaluate(null, new ai.djl.ndarray.NDList(q, a)));
       }
+      int arrays = ((ai.djl.ndarray.BaseNDManager) t.manager()).getManagedArrays().size();
       double before = DualEncoderTrainer.gradientNorm(params);
       assertTrue(before > 1e-3, "norm " + before);
       assertEquals(before, DualEncoderTrainer.clip(params, 1e-3f), 1e-9);
       assertEquals(1e-3, DualEncoderTrainer.gradientNorm(params), 1e-5);
+      assertEquals(arrays, ((ai.djl.ndarray.BaseNDManager) t.manager()).getManagedArrays().size(),
+          "clipping leaves no array behind in the tower's manager");
     }
   }
 
