@@ -19,6 +19,9 @@ import java.util.List;
  * }
  * }</pre>
  *
+ * <p>{@link #modelId()} names the weights as loaded ({@link Tower#fingerprint()}) and the settings; wrap a
+ * tower only after training it, or save and reopen it, so that the id names the vectors' weights.
+ *
  * <p>Thread-safe: calls serialize on one lock (the PyTorch engine already uses all cores for one batch). Owns
  * its tower until {@link #close()}; afterwards every method but {@code close} throws
  * {@link IllegalStateException}.
@@ -43,7 +46,8 @@ public final class BertEncoder implements Encoder {
     }
     this.tower = tower;
     this.batchSize = batchSize;
-    this.modelId = "winnow-bert:" + tower;
+    this.modelId = "winnow-bert@" + tower.fingerprint() + ";pooling=" + tower.pooling() + ";normalize="
+        + tower.normalize() + ";maxLength=" + tower.maxLength() + ";dim=" + tower.dimension();
   }
 
   /** Loads a directory (see {@link Tower#load(Path)}), batch size 32. */

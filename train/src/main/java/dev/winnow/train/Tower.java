@@ -67,10 +67,12 @@ public final class Tower implements AutoCloseable {
   private final int maxLength;
   private final Similarity similarity;
   private final int dimension;
+  private final String fingerprint;
   private boolean closed;
 
   private Tower(NDManager manager, TowerBlock block, Path tokenizerFile, Path sourceDir, int maxLength,
-      Similarity similarity) {
+      Similarity similarity, String fingerprint) {
+    this.fingerprint = fingerprint;
     this.manager = manager;
     this.block = block;
     this.tokenizerFile = tokenizerFile;
@@ -140,7 +142,9 @@ public final class Tower implements AutoCloseable {
       if (denseWeights != null) {
         denseWeights.values().forEach(NDArray::close);
       }
-      return new Tower(m, block, d.resolve("tokenizer.json"), d, st.maxLength, st.similarity);
+      String fp = fingerprint(d.resolve("model.safetensors"),
+          st.denseDir == null ? null : st.denseDir.resolve("model.safetensors"));
+      return new Tower(m, block, d.resolve("tokenizer.json"), d, st.maxLength, st.similarity, fp);
     } catch (RuntimeException e) {
       m.close();
       throw e;
@@ -238,6 +242,36 @@ public final class Tower implements AutoCloseable {
   /** The tokenizer.json this tower reads. */
   public Path tokenizerFile() {
     return tokenizerFile;
+  }
+
+  /**
+   * Names the weights as loaded: the first 16 hex digits of the SHA-256 of the safetensors file(s), or
+   * {@code random-<uuid>} for a tower built with random weights. Training changes the weights, not this name.
+   */
+  public String fingerprint() {
+    return fingerprint;
+  }
+
+  private static String fingerprint(Path... files) {
+    try {
+      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+      byte[] buf = new byte[1 << 20];
+      for (Path f : files) {
+        if (f == null) {
+          continue;
+        }
+        try (java.io.InputStream in = Files.newInputStream(f)) {
+          for (int n; (n = in.read(buf)) > 0; ) {
+            sha.update(buf, 0, n);
+          }
+        }
+      }
+      return java.util.HexFormat.of().formatHex(sha.digest(), 0, 8);
+    } catch (IOException e) {
+      throw new ModelLoadException("cannot read " + java.util.Arrays.toString(files) + ": " + e.getMessage(), e);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
   }
 
   /** The manager that owns the parameters. */
@@ -616,7 +650,8 @@ public final class Tower implements AutoCloseable {
         TowerBlock block = new TowerBlock(bert, pooling, dense, normalize);
         block.initialize(m, DataType.FLOAT32, BertBlock.inputShapes(8));
         Similarity sim = similarity != null ? similarity : normalize ? Similarity.COSINE : Similarity.DOT_PRODUCT;
-        return new Tower(m, block, tokenizerJson, tokenizerJson.getParent(), maxLength, sim);
+        return new Tower(m, block, tokenizerJson, tokenizerJson.getParent(), maxLength, sim,
+            "random-" + java.util.UUID.randomUUID());
       } catch (RuntimeException e) {
         m.close();
         throw e;

@@ -69,7 +69,9 @@ class TowerTest {
       assertTrue(Files.isRegularFile(dir.resolve(f)), f);
     }
     assertTrue(Files.readString(dir.resolve("modules.json"), StandardCharsets.UTF_8).contains("Dense"));
-    try (Tower back = Tower.load(dir)) {
+    try (Tower back = Tower.load(dir); Tower again = Tower.load(dir)) {
+      assertEquals(16, back.fingerprint().length());
+      assertEquals(back.fingerprint(), again.fingerprint());
       assertEquals(Pooling.CLS, back.pooling());
       assertEquals(32, back.maxLength());
       assertEquals(Similarity.DOT_PRODUCT, back.similarity());
@@ -81,6 +83,7 @@ class TowerTest {
     try (Encoder e = Encoders.open(dir)) {
       assertInstanceOf(BertEncoder.class, e);
       assertEquals(8, e.dimension());
+      assertTrue(e.modelId().startsWith("winnow-bert@") && e.modelId().contains("pooling=CLS"), e.modelId());
       float[][] viaEncoders = e.encode(texts);
       for (int i = 0; i < texts.size(); i++) {
         assertArrayEquals(before[i], viaEncoders[i], 1e-6f, "text " + i);
