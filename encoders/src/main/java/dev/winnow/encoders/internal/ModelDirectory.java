@@ -202,6 +202,23 @@ public record ModelDirectory(
         similarity, Map.copyOf(prompts), dimension, maxPositions, numLabels, sigmoid);
   }
 
+  /**
+   * Whether {@code dir} holds an ONNX or TorchScript model file that {@link #read} would find (several
+   * candidates count as yes: {@code read} then explains the ambiguity).
+   */
+  public static boolean hasModelFile(Path dir) {
+    for (ModelFormat f : ModelFormat.values()) {
+      try {
+        if (findModelFile(dir, f, null) != null) {
+          return true;
+        }
+      } catch (ModelLoadException e) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static ModelFormat formatOf(Path file) {
     String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
     if (n.endsWith(".onnx")) {
@@ -258,8 +275,8 @@ public record ModelDirectory(
             ? "an ONNX file (model.onnx, onnx/model.onnx or <name>.onnx)"
             : "an ONNX file (model.onnx, onnx/model.onnx or <name>.onnx) or a TorchScript file (model.pt)";
     String hint = Files.isRegularFile(dir.resolve("model.safetensors"))
-        ? "; it has model.safetensors, which needs a Java BERT implementation (not in winnow-encoders):"
-            + " export the model to ONNX or TorchScript"
+        ? "; it has model.safetensors: open it with Encoders.open(dir) with winnow-train (a Java BERT on the"
+            + " PyTorch engine) on the classpath, or export the model to ONNX or TorchScript"
         : "";
     return "model directory " + dir + " has no model file: expected " + expected + "; found: " + listing(dir)
         + hint;
