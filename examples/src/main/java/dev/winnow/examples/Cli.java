@@ -12,7 +12,9 @@ import dev.winnow.Retrieval;
 import dev.winnow.Retriever;
 import dev.winnow.ScoredDocument;
 import dev.winnow.VectorIndex;
+import dev.winnow.Encoder;
 import dev.winnow.encoders.DjlEncoder;
+import dev.winnow.encoders.Encoders;
 import dev.winnow.index.FlatVectorIndex;
 import dev.winnow.index.HnswVectorIndex;
 import dev.winnow.index.VectorIndexes;
@@ -101,7 +103,7 @@ public final class Cli {
     }
     List<Document> docs = readCorpus(corpusFile);
     long t0 = System.nanoTime();
-    try (DjlEncoder encoder = encoder(encoderDir);
+    try (Encoder encoder = encoder(encoderDir);
         VectorIndex index = kind.equals("hnsw")
             ? HnswVectorIndex.builder(encoder.dimension(), encoder.similarity()).build()
             : new FlatVectorIndex(encoder.dimension(), encoder.similarity());
@@ -144,7 +146,7 @@ public final class Cli {
     a.done();
     List<String> queries = query != null ? List.of(query) : stdinLines();
     List<Double> latencies = new ArrayList<>();
-    try (DjlEncoder encoder = encoder(encoderDir);
+    try (Encoder encoder = encoder(encoderDir);
         CrossEncoderReranker reranker = rerankerDir == null ? null : CrossEncoderReranker.open(rerankerDir);
         Retriever retriever = Retriever.open(dir, DualEncoder.shared(encoder), VectorIndexes::open, reranker,
             candidates)) {
@@ -195,7 +197,7 @@ public final class Cli {
     Path encoderDir = a.path("--encoder", null);
     a.done();
     List<String> texts = stdinLines();
-    try (DjlEncoder encoder = encoder(encoderDir)) {
+    try (Encoder encoder = encoder(encoderDir)) {
       long t0 = System.nanoTime();
       float[][] vectors = encoder.encode(texts);
       double seconds = (System.nanoTime() - t0) / 1e9;
@@ -260,8 +262,13 @@ public final class Cli {
 
   // ---- shared helpers ----
 
-  static DjlEncoder encoder(Path dir) {
-    return dir == null ? DjlEncoder.defaultModel() : DjlEncoder.open(dir);
+  /**
+   * The bundled all-MiniLM-L6-v2, or the model directory {@code dir} through {@link Encoders#open}: ONNX and
+   * TorchScript directories, and (with winnow-train on the classpath) safetensors directories such as the ones
+   * {@code DualEncoderTrainer} writes.
+   */
+  static Encoder encoder(Path dir) {
+    return dir == null ? DjlEncoder.defaultModel() : Encoders.open(dir);
   }
 
   static Path rerankerPath(Args a) {

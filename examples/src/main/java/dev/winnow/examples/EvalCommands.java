@@ -6,7 +6,7 @@ import dev.winnow.Retriever;
 import dev.winnow.ScoredDocument;
 import dev.winnow.Similarity;
 import dev.winnow.VectorIndex;
-import dev.winnow.encoders.DjlEncoder;
+import dev.winnow.Encoder;
 import dev.winnow.eval.BeirDataset;
 import dev.winnow.eval.Correlation;
 import dev.winnow.eval.IrMetrics;
@@ -63,7 +63,7 @@ final class EvalCommands {
     }
     long[] stage = new long[3];
     long t0 = System.nanoTime();
-    try (DjlEncoder encoder = Cli.encoder(encoderDir);
+    try (Encoder encoder = Cli.encoder(encoderDir);
         CrossEncoderReranker reranker = rerankerDir == null ? null : CrossEncoderReranker.open(rerankerDir);
         VectorIndex index = saved != null ? null : kind.equals("hnsw")
             ? HnswVectorIndex.builder(encoder.dimension(), encoder.similarity()).build()
@@ -135,7 +135,7 @@ final class EvalCommands {
     boolean lenient = a.flag("--lenient");
     a.done();
     StsDataset data = StsDataset.load(file, lenient);
-    try (DjlEncoder encoder = Cli.encoder(encoderDir)) {
+    try (Encoder encoder = Cli.encoder(encoderDir)) {
       long t0 = System.nanoTime();
       float[][] left = encoder.encode(data.pairs().stream().map(StsDataset.Pair::sentence1).toList());
       float[][] right = encoder.encode(data.pairs().stream().map(StsDataset.Pair::sentence2).toList());
@@ -171,7 +171,7 @@ final class EvalCommands {
     a.done();
     WikiQaDataset data = WikiQaDataset.load(file, lenient);
     List<WikiQaDataset.Question> questions = data.answerable();
-    try (DjlEncoder encoder = Cli.encoder(encoderDir);
+    try (Encoder encoder = Cli.encoder(encoderDir);
         CrossEncoderReranker reranker = rerankerDir == null ? null : CrossEncoderReranker.open(rerankerDir)) {
       double[] cosine = new double[2];
       double[] cross = new double[2];
