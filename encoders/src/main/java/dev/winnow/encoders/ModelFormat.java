@@ -1,6 +1,10 @@
 package dev.winnow.encoders;
 
-/** The file format of a model, which decides the DJL engine that runs it. */
+/**
+ * The file format of a model, which decides the DJL engine that runs it.
+ *
+ * <p>Immutable and thread-safe.
+ */
 public enum ModelFormat {
   /** An ONNX graph, run by DJL's OnnxRuntime engine ({@code ai.djl.onnxruntime:onnxruntime-engine}). */
   ONNX("OnnxRuntime", ".onnx"),

@@ -3,6 +3,8 @@ package dev.winnow.encoders;
 /**
  * How a sequence of token vectors (the model's last hidden state) becomes one text vector. Only positions with
  * attention mask 1 take part, so padding never changes a vector.
+ *
+ * <p>Immutable and thread-safe.
  */
 public enum Pooling {
   /** The first token's vector ({@code [CLS]}): BERT, DPR, bge. */

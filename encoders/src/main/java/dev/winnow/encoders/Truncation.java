@@ -3,6 +3,8 @@ package dev.winnow.encoders;
 /**
  * What happens to a text longer than the encoder's maximum sequence length (in word pieces, {@code [CLS]} and
  * {@code [SEP]} included). Long texts are never split into chunks whose vectors are averaged.
+ *
+ * <p>Immutable and thread-safe.
  */
 public enum Truncation {
   /** Keep the first tokens and drop the rest, as sentence-transformers does. The default. */

@@ -16,6 +16,8 @@ import dev.winnow.train.BertBlock;
  * A sentence-transformers stack as one DJL block: BERT, pooling over the attention mask, an optional dense
  * projection (no activation) and optional L2 normalization. Input (input_ids, attention_mask,
  * token_type_ids), each [B,S] int64; output (vectors [B,D]). Not part of the public API.
+ *
+ * <p>Not thread-safe for training; inference through Tower is guarded there.
  */
 public final class TowerBlock extends AbstractBlock {
   private final BertBlock bert;
