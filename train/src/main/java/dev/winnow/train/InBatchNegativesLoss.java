@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.loss.Loss;
+import dev.winnow.train.internal.Layers;
 
 /**
  * The in-batch negatives (multiple negatives ranking) loss of a dual encoder. For a batch of N
@@ -53,9 +54,10 @@ public final class InBatchNegativesLoss extends Loss {
     NDArray q = predictions.get(0);
     NDArray a = predictions.get(1);
     NDArray candidates = predictions.size() == 3 ? a.concat(predictions.get(2), 0) : a;
-    NDArray loss = diagonalCrossEntropy(q.matMul(candidates.transpose()).mul(scale));
+    // scalars via Layers (libtorch-allocated): NDArray.mul(Number) would leave autograd holding a freed buffer
+    NDArray loss = diagonalCrossEntropy(Layers.mul(q.matMul(candidates.transpose()), scale));
     if (symmetric) {
-      loss = loss.add(diagonalCrossEntropy(a.matMul(q.transpose()).mul(scale))).div(2f);
+      loss = Layers.div(loss.add(diagonalCrossEntropy(Layers.mul(a.matMul(q.transpose()), scale))), 2f);
     }
     return loss;
   }

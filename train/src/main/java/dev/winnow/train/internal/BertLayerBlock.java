@@ -73,7 +73,7 @@ public final class BertLayerBlock extends AbstractBlock {
     NDArray q = heads(apply(query, ps, x, training), b, s, heads, hs);
     NDArray k = heads(apply(key, ps, x, training), b, s, heads, hs);
     NDArray v = heads(apply(value, ps, x, training), b, s, heads, hs);
-    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div((float) Math.sqrt(hs)).add(mask);
+    NDArray scores = Layers.div(q.matMul(k.transpose(0, 1, 3, 2)), (float) Math.sqrt(hs)).add(mask);
     NDArray probs = scores.softmax(-1);
     if (training && config.attentionDropout() > 0) {
       probs = Dropout.dropout(probs, config.attentionDropout(), true).singletonOrThrow();

@@ -1,5 +1,6 @@
 package dev.winnow.train.internal;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -36,6 +37,48 @@ public final class Layers {
   /** Initializes a layer norm over {@code width} features. */
   public static void init(LayerNorm l, NDManager m, DataType t, int width) {
     l.initialize(m, t, new Shape(1, width)); // normalized shape = input shape without its first axis
+  }
+
+  /**
+   * A 0-d constant with {@code like}'s data type and device, allocated by libtorch ({@code full}).
+   *
+   * <p>Use it, not {@code NDArray.mul(Number)} and friends, for any operation that autograd may record: DJL
+   * turns the {@code Number} into a CPU array whose memory is a Java direct buffer ({@code from_blob}) and
+   * closes it right after the operation. The operation has run by then, but autograd keeps that tensor for
+   * the backward pass (mul, div and maximum save their operand) while the JVM is free to garbage-collect the
+   * buffer; backward then reads freed memory and, depending on GC timing, gets garbage gradients (zeros,
+   * NaN, or silently wrong values). Storage allocated by libtorch is reference-counted, so the saved tensor
+   * stays valid after this wrapper is closed.
+   */
+  public static NDArray scalar(NDArray like, float value) {
+    NDArray c = like.getManager().full(new Shape(), value, like.getDataType());
+    if (!c.getDevice().equals(like.getDevice())) {
+      try (NDArray host = c) {
+        c = host.toDevice(like.getDevice(), true);
+      }
+    }
+    return c;
+  }
+
+  /** {@code x * value}, safe under autograd (see {@link #scalar}). */
+  public static NDArray mul(NDArray x, float value) {
+    try (NDArray c = scalar(x, value)) {
+      return x.mul(c);
+    }
+  }
+
+  /** {@code x / value}, safe under autograd (see {@link #scalar}). */
+  public static NDArray div(NDArray x, float value) {
+    try (NDArray c = scalar(x, value)) {
+      return x.div(c);
+    }
+  }
+
+  /** Element-wise {@code max(x, value)}, safe under autograd (see {@link #scalar}). */
+  public static NDArray maximum(NDArray x, float value) {
+    try (NDArray c = scalar(x, value)) {
+      return x.maximum(c);
+    }
   }
 
   /** Records a dense layer's parameters as {@code prefix.weight} and {@code prefix.bias}. */

@@ -77,7 +77,7 @@ public final class TowerBlock extends AbstractBlock {
       v = dense.forward(ps, new NDList(v), training).singletonOrThrow();
     }
     if (normalize) {
-      v = v.div(v.square().sum(new int[] {1}, true).maximum(1e-24f).sqrt());
+      v = v.div(Layers.maximum(v.square().sum(new int[] {1}, true), 1e-24f).sqrt());
     }
     return new NDList(v);
   }
