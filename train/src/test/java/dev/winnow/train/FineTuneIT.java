@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.winnow.Encoder;
 import dev.winnow.encoders.Encoders;
 import dev.winnow.testing.Shared;
+import dev.winnow.testing.VectorMath;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -48,7 +49,7 @@ class FineTuneIT {
         assertInstanceOf(BertEncoder.class, e);
         float[][] got = e.encode(probe);
         for (int i = 0; i < probe.size(); i++) {
-          assertTrue(TestMath.maxAbsDiff(expected[i], got[i]) < 1e-5, "text " + i);
+          assertTrue(VectorMath.maxAbsDiff(expected[i], got[i]) < 1e-5, "text " + i);
         }
       }
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.winnow.testing.Shared;
+import dev.winnow.testing.VectorMath;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -41,8 +42,8 @@ class GoldenParityIT {
       double worst = 1;
       for (int i = 0; i < texts.size(); i++) {
         float[] single = encoder.encode(texts.get(i));
-        double cs = TestMath.cosine(expected.get(i), single);
-        double cb = TestMath.cosine(expected.get(i), batched[i]);
+        double cs = VectorMath.cosine(expected.get(i), single);
+        double cb = VectorMath.cosine(expected.get(i), batched[i]);
         assertTrue(cs >= 0.9999, "unbatched " + i + " cosine " + cs);
         assertTrue(cb >= 0.9999, "batched " + i + " cosine " + cb);
         worst = Math.min(worst, Math.min(cs, cb));

@@ -16,6 +16,7 @@ import dev.winnow.Similarity;
 import dev.winnow.encoders.Encoders;
 import dev.winnow.encoders.Pooling;
 import dev.winnow.train.internal.NoGrad;
+import dev.winnow.testing.VectorMath;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,7 +36,7 @@ class TowerTest {
       List<String> texts = List.of("darwin", "who wrote the origin of species in 1859 at night");
       float[][] batched = t.encode(texts, 8); // "darwin" padded to the long text
       float[] alone = t.encode(List.of("darwin"), 1)[0];
-      assertTrue(TestMath.maxAbsDiff(alone, batched[0]) < 1e-6, "max diff " + TestMath.maxAbsDiff(alone, batched[0]));
+      assertTrue(VectorMath.maxAbsDiff(alone, batched[0]) < 1e-6, "max diff " + VectorMath.maxAbsDiff(alone, batched[0]));
 
       // garbage token ids under mask 0 change nothing at the real positions
       try (NDManager m = t.manager().newSubManager(); NoGrad g = new NoGrad()) {
@@ -48,7 +49,7 @@ class TowerTest {
             m.create(new long[][] {{1, 1, 1, 1, 0, 0, 0}}), m.zeros(new ai.djl.ndarray.types.Shape(1, 7),
                 ai.djl.ndarray.types.DataType.INT64)), false).get(0);
         float[] real = b.get(":, 0:4, :").toFloatArray();
-        assertTrue(TestMath.maxAbsDiff(a.toFloatArray(), real) < 1e-5);
+        assertTrue(VectorMath.maxAbsDiff(a.toFloatArray(), real) < 1e-5);
       }
     }
   }

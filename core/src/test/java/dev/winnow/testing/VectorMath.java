@@ -1,10 +1,11 @@
-package dev.winnow.train;
+package dev.winnow.testing;
 
-/** Vector arithmetic for assertions. */
-final class TestMath {
-  private TestMath() {}
+/** Vector arithmetic for assertions, in double precision. Stateless. */
+public final class VectorMath {
+  private VectorMath() {}
 
-  static double cosine(float[] a, float[] b) {
+  /** Cosine of two vectors of equal length. */
+  public static double cosine(float[] a, float[] b) {
     double dot = 0;
     double na = 0;
     double nb = 0;
@@ -16,7 +17,8 @@ final class TestMath {
     return dot / Math.sqrt(na * nb);
   }
 
-  static double maxAbsDiff(float[] a, float[] b) {
+  /** Largest absolute component difference. */
+  public static double maxAbsDiff(float[] a, float[] b) {
     double m = 0;
     for (int i = 0; i < a.length; i++) {
       m = Math.max(m, Math.abs(a[i] - b[i]));
