@@ -32,7 +32,7 @@ class HnswRecallIT {
   @Test
   void recallAt10IsAtLeast098AtDefaultSettings() throws Exception {
     Path data = Shared.require("data");
-    Path root = Paths.get(System.getProperty("winnow.shared", "../shared")).toAbsolutePath().getParent();
+    Path root = Paths.get(System.getProperty("winnow.root", ".")).toAbsolutePath(); // the project: cache/ is ignored
     List<String> sentences = RealSentences.load(data);
     float[][] all = RealSentences.vectors(sentences, CORPUS + QUERIES, root.resolve("cache/vectors"), DjlEncoder::defaultModel);
     assertEquals(384, all[0].length);
