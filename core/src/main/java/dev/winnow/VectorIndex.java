@@ -102,6 +102,15 @@ public interface VectorIndex extends AutoCloseable {
   /** The document stored under {@code id}, if any. */
   Optional<Document> get(String id);
 
+  /**
+   * A copy of the vector stored under {@code id}, if any: the vector as given for {@code DOT_PRODUCT} and
+   * {@code EUCLIDEAN}, L2-normalized for {@code COSINE} (what the index compares). Used by MMR diversification
+   * in {@link Retriever}.
+   *
+   * @throws IllegalArgumentException if {@code id} is null
+   */
+  Optional<float[]> vector(String id);
+
   /** Whether a document is stored under {@code id}. */
   boolean contains(String id);
 

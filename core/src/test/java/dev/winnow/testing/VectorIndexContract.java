@@ -211,6 +211,39 @@ public abstract class VectorIndexContract {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(Similarity.class)
+  void vectorGivesBackTheStoredVectorAsACopy(Similarity sim) {
+    float[][] v = clustered(new Random(5), 30, DIM);
+    try (VectorIndex index = fill(create(DIM, sim), v)) {
+      float[] got = index.vector("doc-11").orElseThrow();
+      double norm = 0;
+      for (float x : v[11]) {
+        norm += x * x;
+      }
+      float scale = sim == Similarity.COSINE ? (float) (1 / Math.sqrt(norm)) : 1f;
+      for (int j = 0; j < DIM; j++) {
+        assertEquals(v[11][j] * scale, got[j], 1e-5, sim + " component " + j);
+      }
+      got[0] = 1e6f;
+      assertEquals(v[11][0] * scale, index.vector("doc-11").orElseThrow()[0], 1e-5, "vector() must return a copy");
+      assertTrue(index.vector("nope").isEmpty());
+      assertTrue(index.delete("doc-11"));
+      assertTrue(index.vector("doc-11").isEmpty(), "deleted document still has a vector");
+      index.upsert(doc(12), v[3]);
+      float[] up = index.vector("doc-12").orElseThrow();
+      double n3 = 0;
+      for (float x : v[3]) {
+        n3 += x * x;
+      }
+      float scale3 = sim == Similarity.COSINE ? (float) (1 / Math.sqrt(n3)) : 1f;
+      for (int j = 0; j < DIM; j++) {
+        assertEquals(v[3][j] * scale3, up[j], 1e-5, "upserted vector component " + j);
+      }
+      assertThrows(IllegalArgumentException.class, () -> index.vector(null));
+    }
+  }
+
   @Test
   void vectorsAreCopiedOnTheWayIn() {
     try (VectorIndex index = create(DIM, Similarity.DOT_PRODUCT)) {
@@ -266,6 +299,7 @@ public abstract class VectorIndexContract {
     index.close();
     index.close(); // idempotent
     assertThrows(IllegalStateException.class, () -> index.search(new float[DIM], 3));
+    assertThrows(IllegalStateException.class, () -> index.vector("doc-0"));
     assertThrows(IllegalStateException.class, () -> index.add(doc(99), new float[DIM]));
     assertThrows(IllegalStateException.class, () -> index.save(tmp.resolve("x")));
   }

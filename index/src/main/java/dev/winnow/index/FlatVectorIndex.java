@@ -197,6 +197,20 @@ public final class FlatVectorIndex implements VectorIndex {
   }
 
   @Override
+  public Optional<float[]> vector(String id) {
+    Checks.id(id);
+    lock.readLock().lock();
+    try {
+      Checks.open(closed, "FlatVectorIndex");
+      Integer slot = slots.get(id);
+      return slot == null ? Optional.empty()
+          : Optional.of(Arrays.copyOfRange(data, slot * dimension, (slot + 1) * dimension));
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  @Override
   public boolean contains(String id) {
     return get(id).isPresent();
   }

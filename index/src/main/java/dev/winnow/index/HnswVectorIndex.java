@@ -319,6 +319,14 @@ public final class HnswVectorIndex implements VectorIndex {
   }
 
   @Override
+  public Optional<float[]> vector(String id) {
+    Checks.id(id);
+    Checks.open(closed, "HnswVectorIndex");
+    HnswItem item = byId.get(id);
+    return item == null ? Optional.empty() : Optional.of(item.vector().clone());
+  }
+
+  @Override
   public boolean contains(String id) {
     Checks.id(id);
     Checks.open(closed, "HnswVectorIndex");
