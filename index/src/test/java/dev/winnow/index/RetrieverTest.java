@@ -16,11 +16,17 @@ import dev.winnow.Retriever;
 import dev.winnow.ScoredDocument;
 import dev.winnow.Similarity;
 import dev.winnow.testing.FakeEncoder;
+import dev.winnow.Encoder;
+import dev.winnow.IngestProgress;
+import dev.winnow.RetrievalMode;
+import dev.winnow.RetrieveOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -193,5 +199,215 @@ class RetrieverTest {
         () -> Retriever.open(dir, DualEncoder.shared(new FakeEncoder(8)), FlatVectorIndex::open, null, 100));
     assertThrows(IndexFormatException.class,
         () -> Retriever.open(tmp, encoders, FlatVectorIndex::open, null, 100));
+  }
+
+  /** Fails when it is asked to encode a text containing "poison". */
+  static final class PoisonEncoder implements Encoder {
+    final FakeEncoder inner = new FakeEncoder(DIM);
+
+    @Override
+    public int dimension() {
+      return DIM;
+    }
+
+    @Override
+    public Similarity similarity() {
+      return Similarity.COSINE;
+    }
+
+    @Override
+    public String modelId() {
+      return inner.modelId();
+    }
+
+    @Override
+    public float[][] encode(List<String> texts) {
+      if (texts.stream().anyMatch(t -> t.contains("poison"))) {
+        throw new EncodingException("poisoned batch", null);
+      }
+      return inner.encode(texts);
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  @Test
+  void bulkAddStreamsChunksWithProgressAndRollsBackOnFailure() {
+    try (FlatVectorIndex index = new FlatVectorIndex(DIM, Similarity.COSINE);
+        Retriever r = Retriever.builder().encoders(DualEncoder.shared(new PoisonEncoder())).index(index)
+            .chunkSize(7).build()) {
+      List<IngestProgress> seen = new ArrayList<>();
+      r.add(corpus(30), seen::add);
+      assertEquals(30, r.size());
+      assertEquals(5, seen.size(), "30 documents in chunks of 7 is 5 chunks: " + seen);
+      assertEquals(List.of(7L, 14L, 21L, 28L, 30L), seen.stream().map(IngestProgress::done).toList());
+      assertTrue(seen.stream().allMatch(p -> p.total() == 30));
+      assertEquals(1.0, seen.get(4).fraction());
+      assertEquals(0.0, seen.get(4).etaSeconds(), 1e-9);
+
+      List<Document> more = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        more.add(new Document("m" + i, i == 17 ? "poison" : "more " + i));
+      }
+      List<IngestProgress> partial = new ArrayList<>();
+      assertThrows(EncodingException.class, () -> r.add(more, partial::add));
+      assertEquals(2, partial.size(), "two chunks were indexed before the third failed");
+      assertEquals(30, r.size(), "the documents of the chunks before the failure are removed again");
+      assertFalse(index.contains("m0"));
+    }
+  }
+
+  @Test
+  void hugeKAndDepthsAreBoundedBySize() {
+    try (FlatVectorIndex index = new FlatVectorIndex(DIM, Similarity.COSINE);
+        Retriever r = Retriever.builder().encoders(DualEncoder.shared(new FakeEncoder(DIM))).index(index)
+            .reranker(new LengthReranker()).build()) {
+      assertTrue(r.retrieve("empty index", Integer.MAX_VALUE).results().isEmpty());
+      r.add(corpus(12));
+      assertEquals(12, r.retrieve("q", Integer.MAX_VALUE).results().size());
+      assertEquals(12, r.retrieve("q", Integer.MAX_VALUE - 1, RetrieveOptions.DEFAULTS.withoutRerank())
+          .results().size());
+      assertEquals(12, r.retrieve("q", 1 << 30, RetrieveOptions.DEFAULTS.withMmr(0.5)).results().size());
+      assertThrows(IllegalArgumentException.class,
+          () -> r.retrieve("q", 3, RetrieveOptions.DEFAULTS.withMode(RetrievalMode.HYBRID)),
+          "hybrid without a keyword index");
+      assertThrows(IllegalArgumentException.class, () -> RetrieveOptions.DEFAULTS.withDepth(-1));
+      assertThrows(IllegalArgumentException.class, () -> r.retrieve("q", 3, (RetrieveOptions) null));
+    }
+  }
+
+  @Test
+  void mmrWithLambdaOneIsTheUndiversifiedOrderAndLowerLambdaDiversifies() {
+    try (FlatVectorIndex index = new FlatVectorIndex(DIM, Similarity.COSINE);
+        Retriever r = Retriever.builder().encoders(DualEncoder.shared(new FakeEncoder(DIM))).index(index).build()) {
+      r.add(corpus(40));
+      // near-duplicates of d0's vector: exact copies under other ids
+      FakeEncoder e = new FakeEncoder(DIM);
+      for (int i = 0; i < 5; i++) {
+        index.add(new Document("dup" + i, "passage number 0 ", Map.of("parity", "even", "n", 0)),
+            e.vector("passage number 0 "));
+      }
+      List<String> plain = r.retrieve("passage number 0 ", 10).results().stream().map(ScoredDocument::id).toList();
+      List<String> one = r.retrieve("passage number 0 ", 10, RetrieveOptions.DEFAULTS.withMmr(1.0)).results()
+          .stream().map(ScoredDocument::id).toList();
+      assertEquals(plain, one);
+      assertEquals(6, plain.stream().filter(id -> id.equals("d0") || id.startsWith("dup")).count());
+      List<String> diverse = r.retrieve("passage number 0 ", 10, RetrieveOptions.DEFAULTS.withMmr(0.5)).results()
+          .stream().map(ScoredDocument::id).toList();
+      assertEquals(1, diverse.stream().filter(id -> id.equals("d0") || id.startsWith("dup")).count(),
+          "MMR 0.5 keeps one of six identical vectors: " + diverse);
+      assertEquals(10, diverse.size());
+    }
+  }
+
+  @Test
+  void stageScoresAreReported() {
+    try (FlatVectorIndex index = new FlatVectorIndex(DIM, Similarity.COSINE);
+        Retriever r = Retriever.builder().encoders(DualEncoder.shared(new FakeEncoder(DIM))).index(index)
+            .reranker(new LengthReranker()).candidates(10).build()) {
+      r.add(corpus(20));
+      Retrieval got = r.retrieve("passage number 4 xxxx", 3);
+      assertEquals(RetrievalMode.DENSE, got.mode());
+      for (ScoredDocument s : got.results()) {
+        assertEquals(s.firstStageScore(), s.denseScore().orElseThrow(), 1e-6);
+        assertTrue(s.keywordScore().isEmpty());
+        assertEquals(s.score(), s.rerankScore().orElseThrow(), 1e-6);
+      }
+      Retrieval plain = r.retrieve("passage number 4 xxxx", 3, RetrieveOptions.DEFAULTS.withoutRerank());
+      assertFalse(plain.reranked());
+      assertTrue(plain.results().get(0).rerankScore().isEmpty());
+      assertEquals("d4", plain.results().get(0).id());
+    }
+  }
+
+  @Test
+  void savesAreGenerationsWithTheManifestAsCommitPoint(@TempDir Path tmp) throws Exception {
+    DualEncoder encoders = DualEncoder.shared(new FakeEncoder(DIM));
+    Path dir = tmp.resolve("gen");
+    try (FlatVectorIndex index = new FlatVectorIndex(DIM, Similarity.COSINE);
+        Retriever r = Retriever.builder().encoders(encoders).index(index).build()) {
+      r.add(corpus(10));
+      r.save(dir);
+      assertEquals(List.of("index-1.winnow", Retriever.MANIFEST), names(dir));
+      r.add(List.of(new Document("late", "a late document")));
+      // a save killed after writing its index file but before its manifest: simulate with a stray generation
+      Files.copy(dir.resolve("index-1.winnow"), dir.resolve("index-7.winnow"));
+      Files.writeString(dir.resolve("retriever.properties.tmp-dead"), "junk");
+      Files.writeString(dir.resolve("index-2.winnow.tmp-dead"), "junk");
+      Files.writeString(dir.resolve("user-notes.txt"), "not ours");
+      try (Retriever back = Retriever.open(dir, encoders, FlatVectorIndex::open, null, 100)) {
+        assertEquals(10, back.size(), "the manifest's generation opens, not the stray one");
+      }
+      assertEquals(List.of("index-1.winnow", "index-7.winnow", Retriever.MANIFEST, "user-notes.txt"), names(dir),
+          "open removes temp files and older generations but leaves a newer one (it may be a save in progress)");
+      r.save(dir);
+      assertEquals(List.of("index-8.winnow", Retriever.MANIFEST, "user-notes.txt"), names(dir));
+      Properties m = new Properties();
+      try (var in = Files.newBufferedReader(dir.resolve(Retriever.MANIFEST))) {
+        m.load(in);
+      }
+      assertEquals("2", m.getProperty("version"));
+      assertEquals("8", m.getProperty("generation"));
+      assertEquals("11", m.getProperty("documents"));
+    }
+    try (Retriever back = Retriever.open(dir, encoders, FlatVectorIndex::open, null, 100)) {
+      assertEquals(11, back.size());
+    }
+  }
+
+  @Test
+  void versionOneFoldersStillOpen(@TempDir Path tmp) throws Exception {
+    DualEncoder encoders = DualEncoder.shared(new FakeEncoder(DIM));
+    Path dir = tmp.resolve("v1");
+    Files.createDirectories(dir);
+    try (FlatVectorIndex index = new FlatVectorIndex(DIM, Similarity.COSINE)) {
+      index.addAll(corpus(6), encoders.encodePassages(corpus(6).stream().map(Document::text).toList()));
+      index.save(dir.resolve(Retriever.INDEX_FILE));
+    }
+    Files.writeString(dir.resolve(Retriever.MANIFEST), "version=1\ndimension=16\nsimilarity=COSINE\n"
+        + "query.encoder=fake-16\npassage.encoder=fake-16\ndocuments=6\n");
+    try (Retriever back = Retriever.open(dir, encoders, FlatVectorIndex::open, null, 100)) {
+      assertEquals(6, back.size());
+      assertEquals("d2", back.retrieve("passage number 2 xx", 1).results().get(0).id());
+      back.save(dir);
+    }
+    assertEquals(List.of("index-1.winnow", Retriever.MANIFEST), names(dir), "saving over v1 moves to v2");
+  }
+
+  @Test
+  void brokenFoldersAreIndexFormatExceptionsNamingTheFile(@TempDir Path tmp) throws Exception {
+    DualEncoder encoders = DualEncoder.shared(new FakeEncoder(DIM));
+    Path dir = tmp.resolve("broken");
+    try (FlatVectorIndex index = new FlatVectorIndex(DIM, Similarity.COSINE);
+        Retriever r = Retriever.builder().encoders(encoders).index(index).build()) {
+      r.add(corpus(5));
+      r.save(dir);
+    }
+    Path manifest = dir.resolve(Retriever.MANIFEST);
+    byte[] good = Files.readAllBytes(manifest);
+    Files.delete(dir.resolve("index-1.winnow"));
+    IndexFormatException missing = assertThrows(IndexFormatException.class,
+        () -> Retriever.open(dir, encoders, FlatVectorIndex::open, null, 100));
+    assertTrue(missing.getMessage().contains("index-1.winnow") && missing.getMessage().contains(dir.toString()),
+        missing.getMessage());
+    Files.write(manifest, new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, 2, (byte) 0xc3, 0x28});
+    IndexFormatException binary = assertThrows(IndexFormatException.class,
+        () -> Retriever.open(dir, encoders, FlatVectorIndex::open, null, 100));
+    assertTrue(binary.getMessage().contains(manifest.toString()), binary.getMessage());
+    Files.writeString(manifest, new String(good, java.nio.charset.StandardCharsets.UTF_8)
+        .replace("index.file=index-1.winnow", "index.file=../../etc/passwd"));
+    assertThrows(IndexFormatException.class, () -> Retriever.open(dir, encoders, FlatVectorIndex::open, null, 100));
+    Files.writeString(manifest, new String(good, java.nio.charset.StandardCharsets.UTF_8)
+        .replace("index.file=index-1.winnow", "index.file=index-0.winnow"));
+    IndexFormatException gen = assertThrows(IndexFormatException.class,
+        () -> Retriever.open(dir, encoders, FlatVectorIndex::open, null, 100));
+    assertTrue(gen.getMessage().contains("generation"), gen.getMessage());
+  }
+
+  static List<String> names(Path dir) throws java.io.IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
   }
 }

