@@ -827,7 +827,10 @@ public final class Retriever implements AutoCloseable {
       return this;
     }
 
-    /** Reads the keyword index folder, e.g. {@code LuceneKeywordIndex::open}; required when one was saved. */
+    /**
+     * Reads the keyword index folder, e.g. {@code LuceneKeywordIndex::open}; required when one was saved, unused
+     * when none was (the retriever is then dense-only: see {@link Retriever#keywordIndex()}).
+     */
     public Opener keywordIndex(KeywordOpener opener) {
       if (opener == null) {
         throw new IllegalArgumentException("keyword index opener is null");
@@ -875,7 +878,7 @@ public final class Retriever implements AutoCloseable {
     /**
      * @throws IllegalStateException if encoders or the vector index opener is missing, or this was used
      * @throws IllegalArgumentException if the encoders differ from the saved ones (the message names both), or
-     *     a keyword index was saved and no keyword opener is set (or the reverse)
+     *     a keyword index was saved and no keyword opener is set
      * @throws IndexFormatException if the manifest is missing, malformed or of an unknown version, names a
      *     missing file, or the indexes hold other document counts than it records
      * @throws IOException if reading fails
@@ -917,10 +920,6 @@ public final class Retriever implements AutoCloseable {
       if (keywordDir != null && keywordOpener == null) {
         throw new IllegalArgumentException("the retriever saved in " + dir + " has a keyword index (" + keywordDir
             + "); pass keywordIndex(opener), e.g. LuceneKeywordIndex::open, to keep both indexes in step");
-      }
-      if (keywordDir == null && keywordOpener != null) {
-        throw new IllegalArgumentException("the retriever saved in " + dir + " has no keyword index; open it"
-            + " without keywordIndex(...) (dense only)");
       }
       Path indexPath = dir.resolve(indexFile);
       if (!Files.isRegularFile(indexPath)) {

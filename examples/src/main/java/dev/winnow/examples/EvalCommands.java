@@ -1,7 +1,10 @@
 package dev.winnow.examples;
 
-import dev.winnow.DualEncoder;
+import dev.winnow.Fusion;
+import dev.winnow.KeywordIndex;
 import dev.winnow.Retrieval;
+import dev.winnow.RetrievalMode;
+import dev.winnow.RetrieveOptions;
 import dev.winnow.Retriever;
 import dev.winnow.ScoredDocument;
 import dev.winnow.Similarity;
@@ -11,12 +14,14 @@ import dev.winnow.eval.BeirDataset;
 import dev.winnow.eval.Correlation;
 import dev.winnow.eval.IrMetrics;
 import dev.winnow.eval.LoadReport;
+import dev.winnow.eval.RetrievalDatasets;
 import dev.winnow.eval.RetrievalEvaluation;
 import dev.winnow.eval.StsDataset;
 import dev.winnow.eval.WikiQaDataset;
 import dev.winnow.index.FlatVectorIndex;
 import dev.winnow.index.HnswVectorIndex;
 import dev.winnow.index.VectorIndexes;
+import dev.winnow.keyword.LuceneKeywordIndex;
 import dev.winnow.rerank.CrossEncoderReranker;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -34,13 +39,20 @@ import java.util.Map;
 final class EvalCommands {
   private EvalCommands() {}
 
+  /** One evaluated configuration of {@code eval-retrieval}. */
+  record Row(String name, RetrieveOptions options) {}
+
   static void retrieval(String[] args, PrintStream out) throws IOException {
-    Cli.Args a = new Cli.Args(args, "eval-retrieval --corpus F --queries F --qrels F [--encoder DIR]"
-        + " [--reranker DIR] [--candidates N] [--k N] [--index flat|hnsw] [--limit N] [--lenient]"
-        + " [--retriever DIR (a saved index of this corpus: skips encoding)] [--save DIR]");
-    Path corpusFile = a.requiredPath("--corpus");
-    Path queriesFile = a.requiredPath("--queries");
-    Path qrelsFile = a.requiredPath("--qrels");
+    Cli.Args a = new Cli.Args(args, "eval-retrieval (--corpus F --queries F --qrels F | --nq F | --wikiqa F)"
+        + " [--model NAME | --encoder DIR] [--mode dense|keyword|hybrid|all] [--fusion rrf|linear] [--alpha A]"
+        + " [--rrf-k K] [--mmr LAMBDA] [--depth N] [--reranker DIR] [--candidates N] [--k N] [--index flat|hnsw]"
+        + " [--limit N] [--lenient] [--retriever DIR (a saved index of this corpus: skips encoding)] [--save DIR]");
+    Path corpusFile = a.path("--corpus", null);
+    Path queriesFile = a.path("--queries", null);
+    Path qrelsFile = a.path("--qrels", null);
+    Path nqFile = a.path("--nq", null);
+    Path wikiqaFile = a.path("--wikiqa", null);
+    String model = a.string("--model", null);
     Path encoderDir = a.path("--encoder", null);
     Path rerankerDir = a.path("--reranker", null);
     int candidates = a.integer("--candidates", 100, 1, 10_000);
@@ -50,34 +62,60 @@ final class EvalCommands {
     boolean lenient = a.flag("--lenient");
     Path saved = a.path("--retriever", null);
     Path saveTo = a.path("--save", null);
+    String modeArg = a.string("--mode", "dense");
+    Fusion fusion = Cli.fusion(a);
+    String mmrArg = a.string("--mmr", null);
+    int depth = a.integer("--depth", 0, 0, RetrieveOptions.MAX_DEPTH);
     a.done();
     if (!kind.equals("flat") && !kind.equals("hnsw")) {
       throw new Cli.UsageException("--index must be flat or hnsw, got '" + kind + "'");
     }
-    BeirDataset data = BeirDataset.load(corpusFile, queriesFile, qrelsFile, lenient);
+    int sources = (corpusFile != null ? 1 : 0) + (nqFile != null ? 1 : 0) + (wikiqaFile != null ? 1 : 0);
+    if (sources != 1 || (corpusFile != null && (queriesFile == null || qrelsFile == null))) {
+      throw new Cli.UsageException("give one data set: --corpus F --queries F --qrels F (BEIR), --nq F or --wikiqa F");
+    }
+    Cli.checkModelArgs(model, encoderDir);
+    RetrieveOptions base = RetrieveOptions.DEFAULTS.withDepth(depth);
+    if (mmrArg != null) {
+      try {
+        base = base.withMmr(Double.parseDouble(mmrArg));
+      } catch (IllegalArgumentException e) {
+        throw new Cli.UsageException("--mmr must be a number in [0, 1], got '" + mmrArg + "'");
+      }
+    }
+    List<Row> rows = rows(modeArg, fusion, base, rerankerDir != null);
+    boolean needsKeyword = rows.stream().anyMatch(r -> r.options().mode() != RetrievalMode.DENSE);
+    String dataName = corpusFile != null ? corpusFile.toString() : nqFile != null ? nqFile.toString()
+        : wikiqaFile.toString();
+    BeirDataset data = corpusFile != null ? BeirDataset.load(corpusFile, queriesFile, qrelsFile, lenient)
+        : nqFile != null ? RetrievalDatasets.naturalQuestions(nqFile, lenient) : RetrievalDatasets.wikiQa(wikiqaFile, lenient);
     Map<String, String> queries = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : data.judgedQueries().entrySet()) {
       if (queries.size() < limit) {
         queries.put(e.getKey(), e.getValue());
       }
     }
-    long[] stage = new long[3];
     long t0 = System.nanoTime();
-    try (Encoder encoder = Cli.encoder(encoderDir);
+    try (Cli.ModelChoice m = Cli.model(model, encoderDir);
         CrossEncoderReranker reranker = rerankerDir == null ? null : CrossEncoderReranker.open(rerankerDir);
         VectorIndex index = saved != null ? null : kind.equals("hnsw")
-            ? HnswVectorIndex.builder(encoder.dimension(), encoder.similarity()).build()
-            : new FlatVectorIndex(encoder.dimension(), encoder.similarity());
+            ? HnswVectorIndex.builder(m.encoder().dimension(), m.encoder().similarity()).build()
+            : new FlatVectorIndex(m.encoder().dimension(), m.encoder().similarity());
+        KeywordIndex keyword = saved != null || !needsKeyword ? null : LuceneKeywordIndex.builder().build();
         Retriever retriever = saved != null
-            ? Retriever.open(saved, DualEncoder.shared(encoder), VectorIndexes::open, reranker, candidates)
-            : Retriever.builder().encoders(DualEncoder.shared(encoder)).index(index).reranker(reranker)
+            ? Retriever.opener(saved).encoders(m.encoders()).vectorIndex(VectorIndexes::open)
+                .keywordIndex(LuceneKeywordIndex::open).reranker(reranker).candidates(candidates).open()
+            : Retriever.builder().encoders(m.encoders()).index(index).keywordIndex(keyword).reranker(reranker)
                 .candidates(candidates).build()) {
       long t1 = System.nanoTime();
       if (saved == null) {
-        retriever.add(data.corpus());
+        retriever.add(data.corpus(), Cli.progressBar(System.err, "index"));
       } else if (retriever.size() != data.corpus().size()) {
         throw new IllegalArgumentException("the saved retriever " + saved + " holds " + retriever.size()
             + " documents but the corpus has " + data.corpus().size());
+      }
+      if (needsKeyword && retriever.keywordIndex().isEmpty()) {
+        throw new IllegalArgumentException("the saved retriever " + saved + " has no keyword index; use --mode dense");
       }
       long t2 = System.nanoTime();
       if (saveTo != null) {
@@ -85,45 +123,200 @@ final class EvalCommands {
       }
       // with a reranker every candidate is reranked and returned, so Recall@100 sees min(candidates, k) results
       int wanted = reranker == null ? k : Math.min(k, candidates);
-      RetrievalEvaluation.Result r = RetrievalEvaluation.evaluate(queries, data.qrels(), q -> {
-        Retrieval got = retriever.retrieve(q, wanted);
-        stage[0] += got.timings().encodeNanos();
-        stage[1] += got.timings().searchNanos();
-        stage[2] += got.timings().rerankNanos();
-        return got.results().stream().map(ScoredDocument::id).toList();
-      });
-      int n = Math.max(1, r.queries());
-      out.printf(Locale.ROOT, "eval-retrieval: %d documents, %d judged queries evaluated, %s index, encoder %s%n",
-          data.corpus().size(), r.queries(), kind, encoder.modelId());
-      out.printf(Locale.ROOT, "reranker: %s%n", reranker == null ? "none" : reranker.modelId() + ", "
-          + candidates + " candidates");
+      out.printf(Locale.ROOT, "eval-retrieval: %s, %d documents, %d judged queries evaluated, %s index, model %s%n",
+          dataName, data.corpus().size(), queries.size(), kind, m.label());
+      out.printf(Locale.ROOT, "encoder: %s%nreranker: %s%n", m.encoder().modelId(), reranker == null ? "none"
+          : reranker.modelId() + ", " + candidates + " candidates");
       printReports(out, data.reports());
-      out.printf(Locale.ROOT, "  %-14s %.4f%n  %-14s %.4f%n  %-14s %.4f%n  %-14s %.4f%n  %-14s %.4f%n"
-              + "  %-14s %.4f%n  %-14s %.4f%n", "nDCG@10", r.ndcgAt10(), "MRR@10", r.mrrAt10(), "Recall@1",
-          r.recallAt1(), "Recall@10", r.recallAt10(), "Recall@100", r.recallAt100(), "MAP@100", r.mapAt100(),
-          "P@10", r.precisionAt10());
-      out.printf(Locale.ROOT, "  time: models %.1f s, encode+index %.1f s; per query: encode %.1f ms, search %.1f"
-              + " ms, rerank %.1f ms%n", (t1 - t0) / 1e9, (t2 - t1) / 1e9, stage[0] / 1e6 / n, stage[1] / 1e6 / n,
-          stage[2] / 1e6 / n);
+      out.printf(Locale.ROOT, "  %-22s %8s %8s %8s %8s %8s %8s %8s %8s %8s%n", "mode", "nDCG@10", "MRR@10",
+          "R@10", "R@100", "MAP@100", "p50 ms", "p99 ms", "enc ms", "rr ms");
+      List<Map<String, Object>> jsonRows = new ArrayList<>();
+      for (Row row : rows) {
+        List<Long> latencies = new ArrayList<>();
+        long[] stage = new long[5];
+        RetrieveOptions o = row.options();
+        RetrievalEvaluation.Result r = RetrievalEvaluation.evaluate(queries, data.qrels(), q -> {
+          Retrieval got = retriever.retrieve(q, wanted, o);
+          latencies.add(got.timings().totalNanos());
+          stage[0] += got.timings().encodeNanos();
+          stage[1] += got.timings().vectorSearchNanos();
+          stage[2] += got.timings().keywordSearchNanos();
+          stage[3] += got.timings().fusionNanos();
+          stage[4] += got.timings().rerankNanos();
+          return got.results().stream().map(ScoredDocument::id).toList();
+        });
+        int n = Math.max(1, r.queries());
+        double p50 = percentile(latencies, 0.50) / 1e6;
+        double p99 = percentile(latencies, 0.99) / 1e6;
+        out.printf(Locale.ROOT, "  %-22s %8.4f %8.4f %8.4f %8.4f %8.4f %8.2f %8.2f %8.2f %8.2f%n", row.name(),
+            r.ndcgAt10(), r.mrrAt10(), r.recallAt10(), r.recallAt100(), r.mapAt100(), p50, p99, stage[0] / 1e6 / n,
+            stage[4] / 1e6 / n);
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("mode", row.name());
+        j.put("queries", r.queries());
+        j.put("ndcg@10", r.ndcgAt10());
+        j.put("mrr@10", r.mrrAt10());
+        j.put("recall@1", r.recallAt1());
+        j.put("recall@10", r.recallAt10());
+        j.put("recall@100", r.recallAt100());
+        j.put("map@100", r.mapAt100());
+        j.put("p@10", r.precisionAt10());
+        j.put("p50_ms", p50);
+        j.put("p99_ms", p99);
+        j.put("encode_ms_per_query", stage[0] / 1e6 / n);
+        j.put("vector_search_ms_per_query", stage[1] / 1e6 / n);
+        j.put("keyword_search_ms_per_query", stage[2] / 1e6 / n);
+        j.put("fusion_ms_per_query", stage[3] / 1e6 / n);
+        j.put("rerank_ms_per_query", stage[4] / 1e6 / n);
+        jsonRows.add(j);
+      }
+      out.printf(Locale.ROOT, "  time: models %.1f s, encode+index %.1f s%n", (t1 - t0) / 1e9, (t2 - t1) / 1e9);
       Map<String, Object> json = new LinkedHashMap<>();
+      json.put("data", dataName);
       json.put("documents", data.corpus().size());
-      json.put("queries", r.queries());
-      json.put("ndcg@10", r.ndcgAt10());
-      json.put("mrr@10", r.mrrAt10());
-      json.put("recall@1", r.recallAt1());
-      json.put("recall@10", r.recallAt10());
-      json.put("recall@100", r.recallAt100());
-      json.put("map@100", r.mapAt100());
-      json.put("p@10", r.precisionAt10());
-      json.put("encoder", encoder.modelId());
+      json.put("queries", queries.size());
+      json.put("model", m.label());
+      json.put("encoder", m.encoder().modelId());
       json.put("reranker", reranker == null ? null : reranker.modelId());
       json.put("candidates", reranker == null ? null : candidates);
       json.put("index", kind);
       json.put("index_s", (t2 - t1) / 1e9);
-      json.put("encode_ms_per_query", stage[0] / 1e6 / n);
-      json.put("search_ms_per_query", stage[1] / 1e6 / n);
-      json.put("rerank_ms_per_query", stage[2] / 1e6 / n);
       json.put("skipped_lines", data.reports().stream().mapToInt(LoadReport::skipped).sum());
+      if (jsonRows.size() == 1) {
+        json.putAll(jsonRows.get(0)); // one mode: its figures at top level, as before
+      }
+      json.put("rows", jsonRows);
+      out.println(Cli.json(json));
+    }
+  }
+
+  /** The configurations {@code --mode} asks for; {@code all} is every mode, ± the reranker when given. */
+  static List<Row> rows(String mode, Fusion fusion, RetrieveOptions base, boolean reranker) {
+    List<Row> rows = new ArrayList<>();
+    if (mode.equalsIgnoreCase("all")) {
+      Fusion rrf = fusion instanceof Fusion.Rrf ? fusion : Fusion.rrf();
+      Fusion linear = fusion instanceof Fusion.Linear ? fusion : Fusion.linear(0.5);
+      rows.add(new Row("bm25", base.withMode(RetrievalMode.KEYWORD)));
+      rows.add(new Row("dense", base.withMode(RetrievalMode.DENSE)));
+      rows.add(new Row("hybrid " + rrf, base.withMode(RetrievalMode.HYBRID).withFusion(rrf)));
+      rows.add(new Row("hybrid " + linear, base.withMode(RetrievalMode.HYBRID).withFusion(linear)));
+    } else {
+      RetrievalMode m = Cli.mode(mode);
+      RetrieveOptions o = base.withMode(m);
+      if (m == RetrievalMode.HYBRID && fusion != null) {
+        o = o.withFusion(fusion);
+      }
+      rows.add(new Row(m == RetrievalMode.KEYWORD ? "bm25" : m == RetrievalMode.HYBRID
+          ? "hybrid " + (fusion != null ? fusion : Fusion.rrf()) : "dense", o));
+    }
+    if (!reranker) {
+      return rows.stream().map(r -> new Row(r.name(), r.options().withoutRerank())).toList();
+    }
+    List<Row> both = new ArrayList<>();
+    for (Row r : rows) {
+      both.add(new Row(r.name(), r.options().withoutRerank()));
+      both.add(new Row(r.name() + " +rerank", r.options()));
+    }
+    return both;
+  }
+
+  static long percentile(List<Long> values, double q) {
+    if (values.isEmpty()) {
+      return 0;
+    }
+    List<Long> sorted = new ArrayList<>(values);
+    sorted.sort(null);
+    int i = (int) Math.ceil(q * sorted.size()) - 1;
+    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
+  }
+
+  /**
+   * {@code eval-mmr}: how MMR's lambda trades relevance for diversity on a corpus full of near-duplicates: every
+   * sentence of an STS-B file's pairs scored at least {@code --min-score} (paraphrase partners side by side),
+   * queried with the first {@code --queries} such pairs' first sentences; reports the mean pairwise cosine of the
+   * top 10 and how often the query's paraphrase partner is still in it, per lambda.
+   */
+  static void mmr(String[] args, PrintStream out) throws IOException {
+    Cli.Args a = new Cli.Args(args, "eval-mmr --file sts.csv [--model NAME | --encoder DIR] [--min-score S]"
+        + " [--queries N] [--k N] [--lambdas 1,0.9,0.7,0.5]");
+    Path file = a.requiredPath("--file");
+    String model = a.string("--model", null);
+    Path encoderDir = a.path("--encoder", null);
+    String minScoreArg = a.string("--min-score", "4");
+    int nQueries = a.integer("--queries", 200, 1, 100_000);
+    int k = a.integer("--k", 10, 2, 1000);
+    String lambdasArg = a.string("--lambdas", "1,0.9,0.7,0.5");
+    a.done();
+    double minScore;
+    List<Double> lambdas = new ArrayList<>();
+    try {
+      minScore = Double.parseDouble(minScoreArg);
+      for (String l : lambdasArg.split(",")) {
+        lambdas.add(Double.parseDouble(l.trim()));
+      }
+    } catch (NumberFormatException e) {
+      throw new Cli.UsageException("--min-score and --lambdas take numbers: " + e.getMessage());
+    }
+    StsDataset data = StsDataset.load(file, false);
+    Map<String, String> idOf = new LinkedHashMap<>();
+    List<dev.winnow.Document> docs = new ArrayList<>();
+    List<String[]> pairs = new ArrayList<>();
+    for (int i = 0; i < data.pairs().size(); i++) {
+      if (data.scores()[i] >= minScore) {
+        StsDataset.Pair p = data.pairs().get(i);
+        if (p.sentence1().equals(p.sentence2())) {
+          continue;
+        }
+        for (String t : new String[] {p.sentence1(), p.sentence2()}) {
+          if (!idOf.containsKey(t)) {
+            idOf.put(t, "s" + idOf.size());
+            docs.add(new dev.winnow.Document(idOf.get(t), t));
+          }
+        }
+        pairs.add(new String[] {p.sentence1(), idOf.get(p.sentence2())});
+      }
+    }
+    List<String[]> queries = pairs.subList(0, Math.min(nQueries, pairs.size()));
+    try (Cli.ModelChoice m = Cli.model(model, encoderDir);
+        FlatVectorIndex index = new FlatVectorIndex(m.encoder().dimension(), m.encoder().similarity());
+        Retriever retriever = Retriever.builder().encoders(m.encoders()).index(index).build()) {
+      retriever.add(docs, Cli.progressBar(System.err, "index"));
+      out.printf(Locale.ROOT, "eval-mmr: %s, %d sentences from %d pairs scored >= %.1f, %d queries, top %d, model %s%n",
+          file, docs.size(), pairs.size(), minScore, queries.size(), k, m.label());
+      out.printf(Locale.ROOT, "  %-8s %-22s %-20s %-16s%n", "lambda", "mean pairwise cosine", "partner in top k",
+          "mean query cos");
+      List<Map<String, Object>> rows = new ArrayList<>();
+      for (double lambda : lambdas) {
+        double cosSum = 0;
+        double relSum = 0;
+        int partner = 0;
+        for (String[] q : queries) {
+          // the query sentence itself is in the corpus; as in a RAG corpus with duplicates, it stays
+          Retrieval r = retriever.retrieve(q[0], k, RetrieveOptions.DEFAULTS.withMmr(lambda, 100));
+          List<float[]> vectors = new ArrayList<>();
+          for (ScoredDocument s : r.results()) {
+            vectors.add(index.vector(s.id()).orElseThrow());
+            relSum += s.denseScore().orElse(0) / r.results().size();
+          }
+          cosSum += dev.winnow.Mmr.meanPairwiseCosine(vectors);
+          partner += r.results().stream().anyMatch(s -> s.id().equals(q[1])) ? 1 : 0;
+        }
+        double meanCos = cosSum / queries.size();
+        out.printf(Locale.ROOT, "  %-8.2f %-22.4f %-20.3f %-16.4f%n", lambda, meanCos,
+            partner / (double) queries.size(), relSum / queries.size());
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("lambda", lambda);
+        row.put("mean_pairwise_cosine", meanCos);
+        row.put("partner_in_top_k", partner / (double) queries.size());
+        row.put("mean_query_cosine", relSum / queries.size());
+        rows.add(row);
+      }
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("sentences", docs.size());
+      json.put("queries", queries.size());
+      json.put("k", k);
+      json.put("model", m.label());
+      json.put("rows", rows);
       out.println(Cli.json(json));
     }
   }
