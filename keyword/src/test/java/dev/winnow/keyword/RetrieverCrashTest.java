@@ -102,7 +102,7 @@ class RetrieverCrashTest {
           fail("child exited early (last ack " + lastAck + "); exit " + p.waitFor() + ", seed " + seed);
         }
         Thread.sleep(random.nextInt(40)); // land anywhere in the next add + save
-        p.destroyForcibly();
+        p.toHandle().destroyForcibly(); // SIGKILL; unlike Process.destroyForcibly it leaves our pipe readable
         p.waitFor(30, TimeUnit.SECONDS);
         // the child may have acknowledged more saves before it died
         while ((line = out.readLine()) != null) {
