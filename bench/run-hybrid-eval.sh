@@ -11,16 +11,17 @@ out=$root/cache/eval
 mkdir -p "$out"
 models=${1:-minilm bge-small}
 rr=()
-if [ -n "${RERANKER:-}" ]; then rr=(--reranker "$RERANKER"); fi
+suffix=
+if [ -n "${RERANKER:-}" ]; then rr=(--reranker "$RERANKER"); suffix=-rerank; fi
 run() { # name, args...
   local name=$1; shift
   local saved=$out/$name
   if [ -f "$saved/retriever.properties" ]; then
-    "$root/bin/winnow" eval-retrieval "$@" --retriever "$saved" --mode all "${rr[@]}" > "$out/$name.log"
+    "$root/bin/winnow" eval-retrieval "$@" --retriever "$saved" --mode all "${rr[@]}" > "$out/$name$suffix.log"
   else
-    "$root/bin/winnow" eval-retrieval "$@" --save "$saved" --mode all "${rr[@]}" > "$out/$name.log"
+    "$root/bin/winnow" eval-retrieval "$@" --save "$saved" --mode all "${rr[@]}" > "$out/$name$suffix.log"
   fi
-  tail -n +1 "$out/$name.log" | grep -v '^{' >&2
+  grep -v '^{' "$out/$name$suffix.log" >&2
 }
 for m in $models; do
   run "scifact-$m" --model "$m" --corpus "$D/scifact/corpus.jsonl" --queries "$D/scifact/queries.jsonl" \
@@ -28,5 +29,6 @@ for m in $models; do
   run "nq-$m" --model "$m" --nq "$D/nq_sample/nq_sample.utf8fixed.tsv"
   run "wikiqa-$m" --model "$m" --wikiqa "$D/wikiqa/WikiQA-dev.tsv.gz"
 done
+[ -n "$suffix" ] && exit 0
 "$root/bin/winnow" eval-mmr --file "$D/stsb/sts-dev.csv" > "$out/mmr.log"
 cat "$out/mmr.log" >&2

@@ -567,23 +567,42 @@ public final class Cli {
       if (!gzip && name.endsWith(".gz")) {
         throw new IllegalArgumentException(file + ": the name ends in .gz but the content is not gzip");
       }
-      InputStream in = gzip ? new GZIPInputStream(raw, 1 << 16) : raw;
-      BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)), 1 << 16);
+      InputStream in = new BufferedInputStream(gzip ? new GZIPInputStream(raw, 1 << 16) : raw, 1 << 16);
+      var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT);
+      java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream(1024);
       int lineNo = 0;
-      while (true) {
-        String line;
+      boolean eof = false;
+      while (!eof) {
+        buf.reset();
         try {
-          line = r.readLine();
-        } catch (CharacterCodingException e) {
-          throw new IllegalArgumentException(file + ":" + (lineNo + 1) + ": not UTF-8 text (" + e.getMessage()
-              + "); expected a UTF-8 " + (jsonl ? "JSONL" : "TSV") + " corpus", e);
+          for (int c; ; ) {
+            c = in.read();
+            if (c < 0) {
+              eof = true;
+              break;
+            }
+            if (c == '\n') {
+              break;
+            }
+            buf.write(c);
+          }
         } catch (java.util.zip.ZipException | java.io.EOFException e) {
           throw new IllegalArgumentException(file + ":" + (lineNo + 1) + ": corrupt gzip data (" + e.getMessage()
               + ")", e);
         }
-        if (line == null) {
+        if (eof && buf.size() == 0) {
           break;
+        }
+        String line;
+        try {
+          line = decoder.decode(java.nio.ByteBuffer.wrap(buf.toByteArray())).toString();
+        } catch (CharacterCodingException e) {
+          throw new IllegalArgumentException(file + ":" + (lineNo + 1) + ": not UTF-8 text (" + e
+              + "); expected a UTF-8 " + (jsonl ? "JSONL" : "TSV") + " corpus", e);
+        }
+        if (line.endsWith("\r")) {
+          line = line.substring(0, line.length() - 1);
         }
         lineNo++;
         if (line.isBlank() || (!jsonl && lineNo == 1 && line.equals("id\ttext"))) {
