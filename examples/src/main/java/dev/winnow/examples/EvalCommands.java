@@ -66,6 +66,7 @@ final class EvalCommands {
     Fusion fusion = Cli.fusion(a);
     String mmrArg = a.string("--mmr", null);
     int depth = a.integer("--depth", 0, 0, RetrieveOptions.MAX_DEPTH);
+    Path dump = a.path("--dump", null);
     a.done();
     if (!kind.equals("flat") && !kind.equals("hnsw")) {
       throw new Cli.UsageException("--index must be flat or hnsw, got '" + kind + "'");
@@ -120,6 +121,9 @@ final class EvalCommands {
       long t2 = System.nanoTime();
       if (saveTo != null) {
         retriever.save(saveTo);
+      }
+      if (dump != null) {
+        dumpRuns(dump, retriever, queries, data.qrels(), Math.max(k, 100));
       }
       // with a reranker every candidate is reranked and returned, so Recall@100 sees min(candidates, k) results
       int wanted = reranker == null ? k : Math.min(k, candidates);
@@ -190,12 +194,40 @@ final class EvalCommands {
     }
   }
 
+  /**
+   * {@code --dump FILE}: one JSON line per query with its judgments and the dense and keyword runs (id, score),
+   * {@code depth} deep, for studying fusion offline.
+   */
+  static void dumpRuns(Path file, Retriever retriever, Map<String, String> queries,
+      Map<String, Map<String, Integer>> qrels, int depth) throws IOException {
+    try (var w = java.nio.file.Files.newBufferedWriter(file, java.nio.charset.StandardCharsets.UTF_8)) {
+      for (Map.Entry<String, String> q : queries.entrySet()) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("qid", q.getKey());
+        line.put("qrels", qrels.get(q.getKey()));
+        for (RetrievalMode m : new RetrievalMode[] {RetrievalMode.DENSE, RetrievalMode.KEYWORD}) {
+          if (m == RetrievalMode.KEYWORD && retriever.keywordIndex().isEmpty()) {
+            continue;
+          }
+          List<Object[]> run = new ArrayList<>();
+          for (ScoredDocument s : retriever.retrieve(q.getValue(), depth, RetrieveOptions.DEFAULTS.withMode(m)
+              .withoutRerank()).results()) {
+            run.add(new Object[] {s.id(), s.firstStageScore()});
+          }
+          line.put(m.name().toLowerCase(Locale.ROOT), run);
+        }
+        w.write(Cli.json(line));
+        w.newLine();
+      }
+    }
+  }
+
   /** The configurations {@code --mode} asks for; {@code all} is every mode, ± the reranker when given. */
   static List<Row> rows(String mode, Fusion fusion, RetrieveOptions base, boolean reranker) {
     List<Row> rows = new ArrayList<>();
     if (mode.equalsIgnoreCase("all")) {
       Fusion rrf = fusion instanceof Fusion.Rrf ? fusion : Fusion.rrf();
-      Fusion linear = fusion instanceof Fusion.Linear ? fusion : Fusion.linear(0.5);
+      Fusion linear = fusion instanceof Fusion.Linear ? fusion : Retriever.DEFAULT_FUSION;
       rows.add(new Row("bm25", base.withMode(RetrievalMode.KEYWORD)));
       rows.add(new Row("dense", base.withMode(RetrievalMode.DENSE)));
       rows.add(new Row("hybrid " + rrf, base.withMode(RetrievalMode.HYBRID).withFusion(rrf)));
@@ -207,7 +239,7 @@ final class EvalCommands {
         o = o.withFusion(fusion);
       }
       rows.add(new Row(m == RetrievalMode.KEYWORD ? "bm25" : m == RetrievalMode.HYBRID
-          ? "hybrid " + (fusion != null ? fusion : Fusion.rrf()) : "dense", o));
+          ? "hybrid " + (fusion != null ? fusion : Retriever.DEFAULT_FUSION) : "dense", o));
     }
     if (!reranker) {
       return rows.stream().map(r -> new Row(r.name(), r.options().withoutRerank())).toList();

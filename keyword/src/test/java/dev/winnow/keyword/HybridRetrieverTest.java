@@ -71,12 +71,15 @@ class HybridRetrieverTest {
         assertTrue(s.denseScore().isEmpty());
         assertEquals(s.firstStageScore(), s.keywordScore().orElseThrow(), 1e-6);
       }
-      Retrieval h = r.retrieve(query, 10);
+      Retrieval h = r.retrieve(query, 10, RetrieveOptions.DEFAULTS.withFusion(Fusion.rrf()));
       assertEquals(RetrievalMode.HYBRID, h.mode());
       assertEquals("d7", h.results().get(0).id(), "top of both lists wins under RRF");
       ScoredDocument top = h.results().get(0);
       assertTrue(top.denseScore().isPresent() && top.keywordScore().isPresent());
       assertEquals(1.0 / 61 + 1.0 / 61, top.firstStageScore(), 1e-6);
+      assertEquals(Retriever.DEFAULT_FUSION, r.fusion());
+      assertEquals(1.0, r.retrieve(query, 10).results().get(0).firstStageScore(), 1e-6,
+          "default linear fusion: best on both sides scores 0.7 + 0.3");
       assertTrue(h.timings().vectorSearchNanos() > 0 && h.timings().keywordSearchNanos() > 0);
       Set<String> denseIds = ids(r.retrieve(query, 100, RetrieveOptions.DEFAULTS.withMode(RetrievalMode.DENSE)));
       Set<String> kwIds = ids(r.retrieve(query, 100, RetrieveOptions.DEFAULTS.withMode(RetrievalMode.KEYWORD)));
@@ -85,6 +88,7 @@ class HybridRetrieverTest {
       assertEquals(union, h.candidates().stream().map(ScoredDocument::id).collect(Collectors.toSet()),
           "the fused candidates are the union of both sides");
       Retrieval linear = r.retrieve(query, 10, RetrieveOptions.DEFAULTS.withFusion(Fusion.linear(0.5)));
+      assertEquals(h.candidates().size(), linear.candidates().size());
       assertEquals("d7", linear.results().get(0).id());
       assertEquals(1.0, linear.results().get(0).firstStageScore(), 1e-6, "best on both sides: 0.5 + 0.5");
     }
