@@ -19,8 +19,10 @@ import java.util.Optional;
  *
  * <p>Queries are plain user text, never a query language: any string is accepted (operators, quotes, wildcards
  * and backslashes are just characters). A query with no searchable term (empty, blank, only punctuation or only
- * stop words) returns no hits rather than throwing. Scores are higher-is-better and comparable only within one
- * query. Ids are unique: {@link #add} refuses an existing id, {@link #upsert} replaces it.
+ * stop words) returns no hits rather than throwing. An implementation that bounds the number of distinct terms
+ * of one query keeps the rarest ones (highest IDF), so a long pasted text still finds its distinctive words.
+ * Scores are higher-is-better and comparable only within one query. Ids are unique: {@link #add} refuses an
+ * existing id, {@link #upsert} replaces it.
  *
  * <p>Filters have exactly the semantics of {@link Filter#test} over the documents' metadata, as on
  * {@link VectorIndex}: a filter naming a field that no document of the index has is an
@@ -79,7 +81,7 @@ public interface KeywordIndex extends AutoCloseable {
    * @param k results wanted, {@code >= 1}; a huge {@code k} is fine (results are bounded by {@link #size()})
    * @param filter metadata filter, or null
    * @throws IllegalArgumentException if {@code query} is null, {@code k < 1}, or the filter names a field no
-   *     document has
+   *     document has (checked even when the query has no searchable term)
    */
   List<Hit> search(String query, int k, Filter filter);
 
