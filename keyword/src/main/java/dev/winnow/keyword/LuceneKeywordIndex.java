@@ -6,9 +6,10 @@ import dev.winnow.Hit;
 import dev.winnow.IndexFormatException;
 import dev.winnow.KeywordIndex;
 import dev.winnow.WinnowException;
+import dev.winnow.keyword.internal.CommitData;
 import dev.winnow.keyword.internal.FieldNames;
 import dev.winnow.keyword.internal.FilterQuery;
-import dev.winnow.keyword.internal.MetadataQueries;
+import dev.winnow.keyword.internal.IndexedDocument;
 import dev.winnow.keyword.internal.QueryTerms;
 import dev.winnow.keyword.internal.Searchers;
 import dev.winnow.keyword.internal.StoredDocument;
@@ -21,7 +22,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,13 +33,6 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.apache.lucene.codecs.CodecUtil;
-import org.apache.lucene.document.DoublePoint;
-import org.apache.lucene.document.Field;
-import org.apache.lucene.document.FieldType;
-import org.apache.lucene.document.LongPoint;
-import org.apache.lucene.document.SortedDocValuesField;
-import org.apache.lucene.document.StoredField;
-import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.CorruptIndexException;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.FieldInfo;
@@ -47,7 +40,6 @@ import org.apache.lucene.index.FieldInfos;
 import org.apache.lucene.index.IndexFormatTooNewException;
 import org.apache.lucene.index.IndexFormatTooOldException;
 import org.apache.lucene.index.IndexNotFoundException;
-import org.apache.lucene.index.IndexOptions;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.IndexWriterConfig.OpenMode;
@@ -58,7 +50,6 @@ import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
-import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.FieldDoc;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
@@ -134,17 +125,8 @@ public final class LuceneKeywordIndex implements KeywordIndex {
   /** Default BM25 length normalization (Anserini's BEIR setting; see {@link #DEFAULT_K1}). */
   public static final float DEFAULT_B = 0.4f;
   /** Longest id or string metadata value, in chars: Lucene's 32,766-byte term limit at two bytes a char. */
-  public static final int MAX_TERM_CHARS = 16_383;
+  public static final int MAX_TERM_CHARS = IndexedDocument.MAX_TERM_CHARS;
 
-  static final String FORMAT_KEY = "winnow.keyword.format";
-  static final String FORMAT = "1";
-  static final String ANALYZER_KEY = "winnow.keyword.analyzer";
-  static final String K1_KEY = "winnow.keyword.k1";
-  static final String B_KEY = "winnow.keyword.b";
-  /** Recorded for the builder's default analyzer, which {@link #open} can recreate. */
-  static final String DEFAULT_ANALYZER = "english";
-
-  private static final FieldType TEXT_TYPE = textType();
   private static final Sort BY_SCORE_THEN_ID = new Sort(SortField.FIELD_SCORE,
       new SortField(FieldNames.ID, SortField.Type.STRING));
 
@@ -263,7 +245,7 @@ public final class LuceneKeywordIndex implements KeywordIndex {
       Analyzer a = own ? new EnglishAnalyzer() : analyzer;
       try {
         return new LuceneKeywordIndex(new ByteBuffersDirectory(NoLockFactory.INSTANCE), OpenMode.CREATE, a, own,
-            own ? DEFAULT_ANALYZER : analyzer.getClass().getName(), k1 != null ? k1 : DEFAULT_K1,
+            own ? CommitData.DEFAULT_ANALYZER : analyzer.getClass().getName(), k1 != null ? k1 : DEFAULT_K1,
             b != null ? b : DEFAULT_B);
       } catch (IOException e) {
         throw new WinnowException("cannot create an in-memory Lucene index", e);
@@ -294,38 +276,25 @@ public final class LuceneKeywordIndex implements KeywordIndex {
       try (FSDirectory folder = FSDirectory.open(dir)) {
         // 1. the latest commit and its settings
         SegmentInfos commit = SegmentInfos.readLatestCommit(folder);
-        Map<String, String> saved = commit.getUserData();
-        if (!FORMAT.equals(saved.get(FORMAT_KEY))) {
-          throw new IndexFormatException(dir + ": not a Winnow keyword index (" + FORMAT_KEY + " is "
-              + (saved.containsKey(FORMAT_KEY) ? "'" + saved.get(FORMAT_KEY) + "', this version reads '" + FORMAT + "'"
-              : "absent") + ")");
-        }
-        String savedAnalyzer = saved.get(ANALYZER_KEY);
-        String name;
+        CommitData saved = CommitData.read(dir, commit.getUserData());
         Analyzer a;
-        if (DEFAULT_ANALYZER.equals(savedAnalyzer)) {
+        if (CommitData.DEFAULT_ANALYZER.equals(saved.analyzer())) {
           if (analyzer != null && analyzer.getClass() != EnglishAnalyzer.class) {
             throw new IllegalArgumentException(dir + " was built with the default EnglishAnalyzer, not "
                 + analyzer.getClass().getName());
           }
           a = analyzer != null ? analyzer : (owned = new EnglishAnalyzer());
-          name = DEFAULT_ANALYZER;
-        } else if (savedAnalyzer != null && !savedAnalyzer.isBlank()) {
+        } else {
           if (analyzer == null) {
-            throw new IllegalArgumentException(dir + " was built with analyzer " + savedAnalyzer
+            throw new IllegalArgumentException(dir + " was built with analyzer " + saved.analyzer()
                 + "; open it with LuceneKeywordIndex.builder().analyzer(...).open(dir)");
           }
-          if (!analyzer.getClass().getName().equals(savedAnalyzer)) {
-            throw new IllegalArgumentException(dir + " was built with analyzer " + savedAnalyzer + ", not "
+          if (!analyzer.getClass().getName().equals(saved.analyzer())) {
+            throw new IllegalArgumentException(dir + " was built with analyzer " + saved.analyzer() + ", not "
                 + analyzer.getClass().getName());
           }
           a = analyzer;
-          name = savedAnalyzer;
-        } else {
-          throw new IndexFormatException(dir + ": commit data lack " + ANALYZER_KEY);
         }
-        float savedK1 = savedFloat(dir, saved, K1_KEY, 0, Float.MAX_VALUE);
-        float savedB = savedFloat(dir, saved, B_KEY, 0, 1);
         // 2. copy the commit's files into memory and verify their checksums
         for (String file : commit.files(true)) {
           memory.copyFrom(folder, file, file, IOContext.READONCE);
@@ -333,8 +302,8 @@ public final class LuceneKeywordIndex implements KeywordIndex {
             CodecUtil.checksumEntireFile(in);
           }
         }
-        LuceneKeywordIndex index = new LuceneKeywordIndex(memory, OpenMode.APPEND, a, owned != null, name,
-            k1 != null ? k1 : savedK1, b != null ? b : savedB);
+        LuceneKeywordIndex index = new LuceneKeywordIndex(memory, OpenMode.APPEND, a, owned != null,
+            saved.analyzer(), k1 != null ? k1 : saved.k1(), b != null ? b : saved.b());
         try {
           index.loadIdsAndFields(dir);
         } catch (RuntimeException | IOException e) {
@@ -362,20 +331,6 @@ public final class LuceneKeywordIndex implements KeywordIndex {
       }
       used = true;
     }
-  }
-
-  private static float savedFloat(Path dir, Map<String, String> saved, String key, float min, float max) {
-    String s = saved.get(key);
-    try {
-      float v = Float.parseFloat(s);
-      if (v >= min && v <= max) {
-        return v;
-      }
-    } catch (NullPointerException | NumberFormatException e) {
-      // reported below
-    }
-    throw new IndexFormatException(dir + ": commit data " + key + " is " + (s == null ? "absent" : "'" + s + "'")
-        + ", expected a number in [" + min + ", " + max + "]");
   }
 
   /** Fills the id set and the known metadata keys from the opened commit. */
@@ -428,7 +383,7 @@ public final class LuceneKeywordIndex implements KeywordIndex {
 
   @Override
   public void add(Document document) {
-    org.apache.lucene.document.Document doc = luceneDocument(document, "document");
+    org.apache.lucene.document.Document doc = IndexedDocument.of(document, "document");
     write(() -> {
       if (ids.contains(document.id())) {
         throw new IllegalArgumentException("id '" + document.id() + "' is already present (use upsert to replace it)");
@@ -454,7 +409,7 @@ public final class LuceneKeywordIndex implements KeywordIndex {
       if (!seen.add(d.id())) {
         throw new IllegalArgumentException("documents[" + i + "]: id '" + d.id() + "' is repeated in the batch");
       }
-      docs.add(luceneDocument(d, "documents[" + i + "]"));
+      docs.add(IndexedDocument.of(d, "documents[" + i + "]"));
     }
     write(() -> {
       for (int i = 0; i < documents.size(); i++) {
@@ -475,7 +430,7 @@ public final class LuceneKeywordIndex implements KeywordIndex {
 
   @Override
   public boolean upsert(Document document) {
-    org.apache.lucene.document.Document doc = luceneDocument(document, "document");
+    org.apache.lucene.document.Document doc = IndexedDocument.of(document, "document");
     return write(() -> {
       boolean replaced = ids.contains(document.id());
       if (replaced) {
@@ -551,51 +506,6 @@ public final class LuceneKeywordIndex implements KeywordIndex {
     if (id == null) {
       throw new IllegalArgumentException("id is null");
     }
-  }
-
-  private static org.apache.lucene.document.Document luceneDocument(Document d, String what) {
-    if (d == null) {
-      throw new IllegalArgumentException(what + " is null");
-    }
-    if (d.id().length() > MAX_TERM_CHARS) {
-      throw new IllegalArgumentException(what + ": id is " + d.id().length() + " chars; at most " + MAX_TERM_CHARS
-          + " (Lucene's term limit)");
-    }
-    org.apache.lucene.document.Document doc = new org.apache.lucene.document.Document();
-    BytesRef id = Utf16.bytes(d.id());
-    doc.add(new StringField(FieldNames.ID, id, Field.Store.NO));
-    doc.add(new SortedDocValuesField(FieldNames.ID, id));
-    doc.add(new Field(FieldNames.TEXT, d.text(), TEXT_TYPE));
-    doc.add(new StoredField(FieldNames.DOC, StoredDocument.encode(d)));
-    for (Map.Entry<String, Object> e : d.metadata().entrySet()) {
-      String key = e.getKey();
-      Object v = e.getValue();
-      if (v instanceof String s) {
-        if (s.length() > MAX_TERM_CHARS) {
-          throw new IllegalArgumentException(what + " '" + d.id() + "': metadata '" + key + "' is " + s.length()
-              + " chars; string values hold at most " + MAX_TERM_CHARS + " (Lucene's term limit)");
-        }
-        doc.add(new StringField(FieldNames.metadata(FieldNames.STRING, key), Utf16.bytes(s), Field.Store.NO));
-      } else if (v instanceof Boolean bool) {
-        doc.add(new StringField(FieldNames.metadata(FieldNames.BOOLEAN, key), MetadataQueries.booleanTerm(bool),
-            Field.Store.NO));
-      } else if (v instanceof Integer || v instanceof Long) {
-        long l = ((Number) v).longValue();
-        doc.add(new LongPoint(FieldNames.metadata(FieldNames.LONG, key), l));
-        doc.add(new DoublePoint(FieldNames.metadata(FieldNames.INTEGRAL_AS_DOUBLE, key), (double) l));
-      } else {
-        doc.add(new DoublePoint(FieldNames.metadata(FieldNames.FLOATING, key), ((Number) v).doubleValue()));
-      }
-    }
-    return doc;
-  }
-
-  private static FieldType textType() {
-    FieldType t = new FieldType();
-    t.setTokenized(true);
-    t.setIndexOptions(IndexOptions.DOCS_AND_FREQS);   // BM25 needs no positions: no phrase queries
-    t.freeze();
-    return t;
   }
 
   // ---------------------------------------------------------------- reads
@@ -736,12 +646,7 @@ public final class LuceneKeywordIndex implements KeywordIndex {
              IndexWriter out = new IndexWriter(folder, new IndexWriterConfig(analyzer).setOpenMode(OpenMode.CREATE)
                  .setSimilarity(similarity).setMergePolicy(NoMergePolicy.INSTANCE).setCommitOnClose(false))) {
           out.addIndexes(memory);
-          Map<String, String> data = new LinkedHashMap<>();
-          data.put(FORMAT_KEY, FORMAT);
-          data.put(ANALYZER_KEY, analyzerName);
-          data.put(K1_KEY, Float.toString(k1));
-          data.put(B_KEY, Float.toString(b));
-          out.setLiveCommitData(data.entrySet());
+          out.setLiveCommitData(new CommitData(analyzerName, k1, b).toUserData().entrySet());
           out.commit();
         }
       } finally {

@@ -315,7 +315,8 @@ class LuceneKeywordIndexTest extends KeywordIndexContract {
         Files.write(victim, b);
         what = victim.getFileName() + " flipped at " + at;
       }
-      try (LuceneKeywordIndex ignored = LuceneKeywordIndex.open(bad)) {
+      try {
+        LuceneKeywordIndex.open(bad).close();
         fail(what + ": opened a damaged index; seed " + seed);
       } catch (IndexFormatException expected) {
         assertTrue(expected.getMessage().contains(bad.toString()), expected.getMessage());
