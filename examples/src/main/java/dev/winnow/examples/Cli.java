@@ -57,7 +57,7 @@ import java.util.Map;
  * search --retriever DIR [--query Q] [--k N] [--mode dense|keyword|hybrid] [--fusion rrf|linear] [--alpha A]
  *        [--rrf-k K] [--mmr LAMBDA] [--depth N] [--reranker DIR] [--candidates N]
  *                                                          queries (--query or stdin lines) → JSON lines
- * embed  [--encoder DIR]                                   stdin lines → JSON lines {"text", "vector"}
+ * embed  [--model NAME | --encoder DIR] [--as passage|query]   stdin lines → JSON lines {"text", "vector"}
  * rerank --query Q [--reranker DIR]                        stdin passages → JSON lines {"rank", "score", "passage"}
  * eval-retrieval (--corpus F --queries F --qrels F | --nq F | --wikiqa F) [--model NAME] [--mode all|...]
  *        [--reranker DIR] [--candidates N] [--k N]
@@ -392,25 +392,35 @@ public final class Cli {
   }
 
   static void embed(String[] args, PrintStream out, PrintStream err) throws IOException {
-    Args a = new Args(args, "embed [--encoder DIR]   (texts on stdin, one per line)");
+    Args a = new Args(args, "embed [--model NAME | --encoder DIR] [--as passage|query]   (texts on stdin, one per"
+        + " line)");
+    String model = a.string("--model", null);
     Path encoderDir = a.path("--encoder", null);
+    String side = a.string("--as", "passage");
     a.done();
+    if (!side.equals("passage") && !side.equals("query")) {
+      throw new UsageException("--as must be passage or query (which prompt of the model applies), got '" + side + "'");
+    }
+    checkModelArgs(model, encoderDir);
     List<String> texts = stdinLines();
-    try (Encoder encoder = encoder(encoderDir)) {
+    try (ModelChoice m = model(model, encoderDir)) {
+      Encoder encoder = side.equals("query") ? m.encoders().queries() : m.encoders().passages();
       long t0 = System.nanoTime();
       float[][] vectors = encoder.encode(texts);
       double seconds = (System.nanoTime() - t0) / 1e9;
       for (int i = 0; i < texts.size(); i++) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("text", texts.get(i));
-        m.put("vector", vectors[i]);
-        out.println(json(m));
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("text", texts.get(i));
+        row.put("vector", vectors[i]);
+        out.println(json(row));
       }
       err.printf(Locale.ROOT, "%d texts, %d dimensions, %.2f s (%.1f texts/s), %s%n", texts.size(),
           encoder.dimension(), seconds, texts.size() / Math.max(seconds, 1e-9), encoder.modelId());
       Map<String, Object> summary = new LinkedHashMap<>();
       summary.put("texts", texts.size());
       summary.put("dimension", encoder.dimension());
+      summary.put("model", m.label());
+      summary.put("as", side);
       summary.put("encoder", encoder.modelId());
       summary.put("seconds", seconds);
       out.println(json(summary));
