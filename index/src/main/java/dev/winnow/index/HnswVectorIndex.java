@@ -668,11 +668,15 @@ public final class HnswVectorIndex implements VectorIndex {
     } catch (IllegalArgumentException e) {
       throw in.error("bad parameters: " + e.getMessage());
     }
+    // Allocation follows what the file holds: the node count is bounded by the bytes left (each node takes at
+    // least flags + vector + level count + one neighbour count), neighbour lists are sized by their stored lengths,
+    // and the level count by what hnswlib can draw for this M, so no count can demand more than the file proves.
     int d = h.dimension();
     int n = in.count("node", Integer.MAX_VALUE - 64, 1 + 4 * d + 1 + 4);
     HnswVectorIndex index = new HnswVectorIndex(b, Math.max(16, n + n / 4));
     Object[] nodes = new Object[n];
     int maxM0 = 2 * m;
+    int maxLevels = maxLevelCount(m);
     int topLevel = -1;
     for (int i = 0; i < n; i++) {
       int flags = in.u8();
@@ -683,13 +687,21 @@ public final class HnswVectorIndex implements VectorIndex {
       Document doc = live ? in.document() : null;
       float[] v = in.vector();
       int levels = in.u8();
-      if (levels < 1 || levels > 64) {
-        throw in.error("node " + i + ": " + levels + " levels, expected 1..64");
+      if (levels < 1 || levels > maxLevels) {
+        throw in.error("node " + i + ": " + levels + " levels, expected 1.." + maxLevels + " for M = " + m);
+      }
+      if ((long) levels * 4 > in.remaining()) {
+        throw in.error("node " + i + ": " + levels + " neighbour counts do not fit in " + in.remaining() + " bytes");
       }
       MutableIntList[] conns = new MutableIntList[levels];
       for (int l = 0; l < levels; l++) {
-        int c = in.count("neighbour", maxM0, 4);
-        IntArrayList list = new IntArrayList(Math.max(c, l == 0 ? maxM0 : m));
+        int c = in.i32();
+        int max = l == 0 ? maxM0 : m;
+        if (c < 0 || c > max || (long) c * 4 > in.remaining()) {
+          throw in.error("node " + i + " level " + l + ": neighbour count " + c + " is out of range [0, " + max
+              + "] (M = " + m + "; layer 0 keeps 2M) or exceeds the " + in.remaining() + " bytes left");
+        }
+        IntArrayList list = new IntArrayList(c); // hnswlib grows it when later inserts link here
         for (int j = 0; j < c; j++) {
           int t = in.i32();
           if (t < 0 || t >= n || t == i) {
@@ -730,6 +742,15 @@ public final class HnswVectorIndex implements VectorIndex {
     index.graphNodes.set(n);
     index.nextOrdinal.set(n);
     return index;
+  }
+
+  /**
+   * The most levels a node can have in a graph of this M: hnswlib 1.2.1 draws a node's top level as
+   * {@code floor(-ln(u) / ln(M))} with {@code u = nextDouble()}, at least 2^-53 when not 0, so the top level is at
+   * most {@code 53 ln 2 / ln M}; one level of slack absorbs rounding. M = 2: 55, M = 16: 15, M = 512: 7.
+   */
+  static int maxLevelCount(int m) {
+    return 2 + (int) Math.floor(53 * Math.log(2) / Math.log(m));
   }
 
   // ---------------------------------------------------------------- builder

@@ -10,6 +10,7 @@ import java.nio.ByteOrder;
 import java.nio.CharBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -343,6 +344,7 @@ public final class IndexFile {
     private final Path path;
     private final ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
     private long bufStart;
+    private CharsetDecoder utf8;
     Header header;
 
     In(FileChannel ch, long end, Path path) {
@@ -431,6 +433,12 @@ public final class IndexFile {
       if ((long) n * 4 > remaining()) {
         throw error("truncated: " + n + " floats do not fit in " + remaining() + " bytes");
       }
+      if (n <= 32 && buf.remaining() >= 4 * n) {
+        for (int i = 0; i < n; i++) {
+          into[off + i] = buf.getFloat(); // short vectors: no FloatBuffer view per call
+        }
+        return;
+      }
       while (n > 0) {
         need(4);
         int m = Math.min(buf.remaining() / 4, n);
@@ -453,19 +461,33 @@ public final class IndexFile {
       return v;
     }
 
+    /** A length-prefixed strict UTF-8 string; the length is bounded by the bytes left. */
     public String string() throws IOException {
       int n = count("string length", Integer.MAX_VALUE, 1);
       byte[] b = new byte[n];
       int off = 0;
+      boolean ascii = true;
       while (off < n) {
         need(1);
         int m = Math.min(buf.remaining(), n - off);
         buf.get(b, off, m);
+        for (int i = off; i < off + m; i++) {
+          ascii &= b[i] >= 0;
+        }
         off += m;
       }
+      if (n == 0) {
+        return "";
+      }
+      if (ascii) {
+        return new String(b, StandardCharsets.ISO_8859_1); // same chars, no decoder
+      }
       try {
-        CharBuffer cb = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b));
+        if (utf8 == null) {
+          utf8 = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT);
+        }
+        CharBuffer cb = utf8.reset().decode(ByteBuffer.wrap(b));
         return cb.toString();
       } catch (CharacterCodingException e) {
         throw error("malformed UTF-8 string");
@@ -475,7 +497,10 @@ public final class IndexFile {
     public Document document() throws IOException {
       String id = string();
       String text = string();
-      int n = count("metadata", 1 << 20, 6);
+      int n = count("metadata", 1 << 20, 7); // key (4 + 1), tag, at least one value byte
+      if (n == 0) {
+        return new Document(id, text, Map.of());
+      }
       Map<String, Object> meta = new LinkedHashMap<>();
       for (int i = 0; i < n; i++) {
         String key = string();
