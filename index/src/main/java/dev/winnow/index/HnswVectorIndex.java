@@ -362,11 +362,13 @@ public final class HnswVectorIndex implements VectorIndex {
     Checks.open(closed, "HnswVectorIndex");
     Checks.search(query, dimension, k, options, knownFields);
     float[] q = VectorOps.stored(similarity, query);
-    int ef = options.effectiveEf(k, defaultEf);
     Filter filter = options.filter();
     graphLock.readLock().lock();
     try {
       HnswIndex<Integer, float[], HnswItem, Float> g = graph;
+      // a search cannot collect more than the graph's nodes: sizing by min(ef, nodes) keeps a huge k (up to
+      // Integer.MAX_VALUE) as cheap as k = size()
+      int ef = Math.min(options.effectiveEf(k, defaultEf), Math.max(1, HnswGraph.nodeCount(g)));
       ScoreHeap results = new ScoreHeap(ef + 1);
       HnswSearcher searcher = HnswSearcher.get();
       if (filter == null) {
