@@ -148,7 +148,7 @@ public final class IndexFile {
         throw new IndexFormatException(path + ": bad trailer (truncated or not a complete Winnow index)");
       }
       CRC32C crc = new CRC32C();
-      ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+      ByteBuffer buf = ByteBuffer.allocate((int) Math.min(1 << 16, size)); // a small file gets a small buffer
       long pos = 0;
       long crcEnd = size - 8;
       while (pos < crcEnd) {
@@ -342,7 +342,7 @@ public final class IndexFile {
     private final FileChannel ch;
     private final long end;
     private final Path path;
-    private final ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+    private final ByteBuffer buf;
     private long bufStart;
     private CharsetDecoder utf8;
     Header header;
@@ -351,6 +351,7 @@ public final class IndexFile {
       this.ch = ch;
       this.end = end;
       this.path = path;
+      this.buf = ByteBuffer.allocate((int) Math.max(16, Math.min(1 << 16, end))).order(ByteOrder.LITTLE_ENDIAN);
       buf.limit(0);
     }
 
