@@ -9,7 +9,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A model-free encoder for tests: a deterministic unit vector per text, seeded by the text's bytes. Equal texts
- * get equal vectors; different texts get unrelated ones. Counts its calls and texts. Thread-safe.
+ * get equal vectors; different texts get unrelated ones. Counts its calls and texts. Follows the {@link Encoder}
+ * contract, checked by {@code FakeEncoderContractTest}: after {@link #close()} every method but {@code close} (and
+ * the test accessors {@link #calls()}, {@link #texts()}, {@link #isClosed()}) throws. Thread-safe.
  */
 public final class FakeEncoder implements Encoder {
   private final int dimension;
@@ -26,25 +28,26 @@ public final class FakeEncoder implements Encoder {
 
   @Override
   public int dimension() {
+    ensureOpen();
     return dimension;
   }
 
   @Override
   public Similarity similarity() {
+    ensureOpen();
     return Similarity.COSINE;
   }
 
   @Override
   public String modelId() {
+    ensureOpen();
     return "fake-" + dimension;
   }
 
   @Override
   public float[][] encode(List<String> batch) {
     Encoder.checkTexts(batch);
-    if (closed) {
-      throw new IllegalStateException("FakeEncoder is closed");
-    }
+    ensureOpen();
     calls.incrementAndGet();
     texts.addAndGet(batch.size());
     float[][] out = new float[batch.size()][];
@@ -88,5 +91,11 @@ public final class FakeEncoder implements Encoder {
   @Override
   public void close() {
     closed = true;
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("FakeEncoder is closed");
+    }
   }
 }

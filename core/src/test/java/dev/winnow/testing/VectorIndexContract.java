@@ -201,6 +201,81 @@ public abstract class VectorIndexContract {
     }
   }
 
+  /**
+   * A huge {@code k} is bounded by what the index holds (issue 10, item 5): no allocation sized by k, so it is as
+   * fast as any search and returns every live document.
+   */
+  @Test
+  void hugeKIsBoundedByTheIndexSize() {
+    float[][] v = clustered(new Random(11), 300, DIM);
+    try (VectorIndex index = fill(create(DIM, Similarity.COSINE), v)) {
+      index.delete("doc-0");
+      org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> {
+        for (int k : new int[] {Integer.MAX_VALUE, Integer.MAX_VALUE - 1, 1 << 30}) {
+          List<Hit> all;
+          try {
+            all = index.search(v[1], k);
+          } catch (OutOfMemoryError e) {
+            throw new AssertionError("k = " + k + " sized an allocation by k: " + e);
+          }
+          assertEquals(299, all.size(), "k = " + k);
+          assertBestFirst(all);
+          assertEquals(299, index.search(v[1], k, SearchOptions.DEFAULTS.withEfPerK(1000)).size(), "efPerK, k = " + k);
+          assertEquals(299, index.search(v[1], k, SearchOptions.DEFAULTS.withEf(100_000)).size(), "ef, k = " + k);
+          List<Hit> odd = index.search(v[1], k, SearchOptions.DEFAULTS.withFilter(Filter.eq("parity", "odd")));
+          assertEquals(150, odd.size(), "filtered, k = " + k);
+        }
+      });
+    }
+    try (VectorIndex empty = create(DIM, Similarity.COSINE)) {
+      assertTrue(empty.search(new float[DIM], Integer.MAX_VALUE - 1).isEmpty());
+    }
+  }
+
+  /**
+   * COSINE vectors whose squared norm underflows in float (every component 1e-40, or a single subnormal) are
+   * normalized in double precision: they are accepted by add, upsert and addAll, score finitely, and the saved
+   * file opens again (issue 10, item 4: they used to normalize to Infinity and make the file unreadable).
+   */
+  @Test
+  void tinyCosineVectorsNormalizeFinitelyAndRoundTrip() throws IOException {
+    float[] tiny = new float[DIM];
+    java.util.Arrays.fill(tiny, 1e-40f);
+    float[] single = new float[DIM];
+    single[3] = Float.MIN_VALUE;
+    float[][] v = clustered(new Random(12), 40, DIM);
+    Path file = tmp.resolve("tiny.winnow");
+    try (VectorIndex index = fill(create(DIM, Similarity.COSINE), v)) {
+      index.add(new Document("tiny", "t"), tiny);
+      index.upsert(new Document("single", "s"), single);
+      index.addAll(List.of(new Document("tiny-batch", "b")), new float[][] {tiny.clone()});
+      index.upsert(doc(5), tiny);
+      for (String id : List.of("tiny", "single", "tiny-batch", "doc-5")) {
+        float[] stored = index.vector(id).orElseThrow();
+        double norm = 0;
+        for (float x : stored) {
+          assertTrue(Float.isFinite(x), id + ": stored component " + x);
+          norm += (double) x * x;
+        }
+        assertEquals(1.0, norm, 1e-5, id + ": stored vector is unit length");
+      }
+      List<Hit> hits = index.search(tiny, 3);
+      assertEquals(3, hits.size());
+      assertEquals(Set.of("tiny", "tiny-batch", "doc-5"), ids(hits));
+      for (Hit h : hits) {
+        assertEquals(1f, h.score(), 1e-5, h.toString());
+      }
+      Hit s = index.search(single, 1).get(0);
+      assertEquals("single", s.id());
+      assertEquals(1f, s.score(), 1e-5);
+      index.save(file);
+      try (VectorIndex back = open(file)) {
+        assertEquals(index.size(), back.size());
+        assertEquals(hits, back.search(tiny, 3));
+      }
+    }
+  }
+
   @Test
   void getContainsAndDocumentsRoundTrip() {
     try (VectorIndex index = fill(create(DIM, Similarity.COSINE), clustered(new Random(2), 50, DIM))) {

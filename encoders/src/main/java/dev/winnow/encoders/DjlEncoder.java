@@ -43,6 +43,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <p>Texts longer than {@link #maxLength()} tokens (special tokens included) are truncated to their first
  * tokens, as in sentence-transformers, or refused with {@link Truncation#REJECT}.
  *
+ * <p>{@link #modelId()} is {@code sha256:<digest>;pooling=…;normalize=…;maxLength=…;tokenTypes=…}: the digest covers
+ * the model file (and ONNX external data) and {@code tokenizer.json} by content, not the folder's path or name
+ * (README, "Model identity"); the settings are the ones that change vectors.
+ *
  * <p>Thread-safe: one model is shared; each concurrent call borrows its own DJL {@link Predictor} from a pool
  * (predictors are not thread-safe). Owns native memory until {@link #close()}, which waits for running calls;
  * afterwards every method but {@code close} throws {@link IllegalStateException}.
@@ -63,7 +67,7 @@ public final class DjlEncoder implements Encoder {
   private final String modelId;
 
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
-  private boolean closed;
+  private volatile boolean closed;
 
   private DjlEncoder(Builder b, TransformerModel model, int batchSize, int batchOverheadTokens) {
     ModelDirectory md = model.directory();
@@ -78,8 +82,9 @@ public final class DjlEncoder implements Encoder {
     this.batchOverheadTokens = batchOverheadTokens;
     this.similarity = first(b.similarity, md.similarity(), Similarity.COSINE);
     this.prompts = md.prompts();
-    this.modelId = name + "@" + model.fingerprint() + ";pooling=" + pooling + ";normalize=" + normalize
-        + ";maxLength=" + maxLength;
+    // the files' content and the settings that change vectors; not the folder's path or name
+    this.modelId = model.contentId() + ";pooling=" + pooling + ";normalize=" + normalize + ";maxLength=" + maxLength
+        + ";tokenTypes=" + model.tokenTypes();
     // One forward pass over an empty text checks the outputs against the settings and finds the hidden size
     // of models whose directory does not state it (TorchScript exports without config.json).
     Forward probe = forward(tokenize(List.of("")));
@@ -115,46 +120,55 @@ public final class DjlEncoder implements Encoder {
 
   @Override
   public int dimension() {
+    ensureOpen();
     return dimension;
   }
 
   @Override
   public Similarity similarity() {
+    ensureOpen();
     return similarity;
   }
 
   @Override
   public String modelId() {
+    ensureOpen();
     return modelId;
   }
 
   /** The pooling in use. */
   public Pooling pooling() {
+    ensureOpen();
     return pooling;
   }
 
   /** Whether vectors are L2-normalized. */
   public boolean normalize() {
+    ensureOpen();
     return normalize;
   }
 
   /** Maximum sequence length in tokens, {@code [CLS]} and {@code [SEP]} included. */
   public int maxLength() {
+    ensureOpen();
     return maxLength;
   }
 
   /** The model's format, hence its engine. */
   public ModelFormat format() {
+    ensureOpen();
     return format;
   }
 
   /** Texts per forward pass. */
   public int batchSize() {
+    ensureOpen();
     return batchSize;
   }
 
   /** The sentence-transformers prompts of the model directory (e.g. {@code query -> "query: "}); may be empty. */
   public Map<String, String> prompts() {
+    ensureOpen();
     return prompts;
   }
 
@@ -164,6 +178,7 @@ public final class DjlEncoder implements Encoder {
    * encoder takes ownership: closing it closes this encoder.
    */
   public DualEncoder asDualEncoder() {
+    ensureOpen();
     String q = prompts.getOrDefault("query", "");
     String p = prompts.getOrDefault("passage", prompts.getOrDefault("document", ""));
     return q.isEmpty() && p.isEmpty() ? DualEncoder.shared(this) : DualEncoder.withPrefixes(this, q, p);
@@ -192,6 +207,7 @@ public final class DjlEncoder implements Encoder {
    * @throws IllegalArgumentException if {@code text} is null, or too long under {@link Truncation#REJECT}
    */
   public TokenEmbeddings tokenEmbeddings(String text) {
+    ensureOpen();
     if (text == null) {
       throw new IllegalArgumentException("text is null");
     }

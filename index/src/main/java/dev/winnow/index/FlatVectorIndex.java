@@ -63,6 +63,10 @@ public final class FlatVectorIndex implements VectorIndex {
    * @throws IllegalArgumentException if {@code dimension} is out of range or {@code similarity} is null
    */
   public FlatVectorIndex(int dimension, Similarity similarity) {
+    this(dimension, similarity, 16);
+  }
+
+  private FlatVectorIndex(int dimension, Similarity similarity, int initialCapacity) {
     if (dimension <= 0 || dimension > 65_536) {
       throw new IllegalArgumentException("dimension must be in [1, 65536], got " + dimension);
     }
@@ -71,8 +75,8 @@ public final class FlatVectorIndex implements VectorIndex {
     }
     this.dimension = dimension;
     this.similarity = similarity;
-    this.docs = new Document[16];
-    this.data = new float[16 * dimension];
+    this.docs = new Document[initialCapacity];
+    this.data = new float[initialCapacity * dimension];
   }
 
   /**
@@ -84,9 +88,10 @@ public final class FlatVectorIndex implements VectorIndex {
   public static FlatVectorIndex open(Path path) throws IOException {
     return IndexFile.load(path, IndexFile.KIND_FLAT, in -> {
       IndexFile.Header h = in.header();
-      FlatVectorIndex index = new FlatVectorIndex(h.dimension(), h.similarity());
-      int n = in.count("document", Integer.MAX_VALUE / Math.max(1, h.dimension()), 12 + 4 * h.dimension());
-      index.ensureCapacity(n);
+      // each document takes at least id (4 + 1), text length (4), metadata count (4) and its vector: storage is
+      // sized by the count only after the count is bounded by the bytes left
+      int n = in.count("document", Integer.MAX_VALUE / Math.max(1, h.dimension()), 13 + 4 * h.dimension());
+      FlatVectorIndex index = new FlatVectorIndex(h.dimension(), h.similarity(), n);
       for (int i = 0; i < n; i++) {
         Document d = in.document();
         if (index.slots.putIfAbsent(d.id(), i) != null) {

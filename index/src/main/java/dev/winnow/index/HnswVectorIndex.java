@@ -11,6 +11,7 @@ import dev.winnow.Similarity;
 import dev.winnow.VectorIndex;
 import dev.winnow.index.internal.Checks;
 import dev.winnow.index.internal.Distances;
+import dev.winnow.index.internal.GraphWriters;
 import dev.winnow.index.internal.HnswGraph;
 import dev.winnow.index.internal.HnswItem;
 import dev.winnow.index.internal.HnswSearcher;
@@ -66,8 +67,10 @@ import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
  * {@code k} documents match.
  *
  * <p><b>Thread-safety and cost.</b> Thread-safe. Searches run in parallel with each other and with writers;
- * adds run in parallel with each other (hnswlib locks per node). Growing capacity (doubling) briefly excludes
- * searches. {@link #save} excludes writers, not searches. Each searching thread keeps a visited-marks array of
+ * up to {@link Runtime#availableProcessors()} graph inserts (adds, upserts, and the rebuild of a compaction) run in
+ * parallel with each other (hnswlib locks per node); further writing threads wait for a slot. That bound is
+ * hnswlib's pool of visited sets, one per processor: more concurrent inserts than sets can deadlock inside hnswlib
+ * (see {@code GraphWriters}). Deletes take no slot. Growing capacity (doubling) briefly excludes searches. {@link #save} excludes writers, not searches. Each searching thread keeps a visited-marks array of
  * 4 bytes per node slot. Memory per document: 4 × dimension bytes of vector, about 2M neighbour ids (4 bytes each)
  * on layer 0 plus M on the upper layers for one node in M, hnswlib's per-node objects, and the document
  * (measured: about 2 KB per 384-d vector with M=16 and an empty text, see docs/benchmarks.md).
@@ -94,6 +97,8 @@ public final class HnswVectorIndex implements VectorIndex {
   /** read: add/upsert/delete; write: save and the end of a compaction. Searches never take it. */
   private final ReentrantReadWriteLock writeGate = new ReentrantReadWriteLock();
   private final ReentrantLock compactionLock = new ReentrantLock();
+  /** Slots for inserts into the current graph, at most its visited-set pool size; taken under graphLock (read). */
+  private final GraphWriters writers;
   private final Object[] stripes = new Object[STRIPES];
   private volatile boolean closed;
 
@@ -106,7 +111,9 @@ public final class HnswVectorIndex implements VectorIndex {
     this.compactionThreshold = b.compactionThreshold;
     this.threads = b.threads;
     this.capacity = capacity;
+    int pool = GraphWriters.poolSize();
     this.graph = newGraph(capacity);
+    this.writers = new GraphWriters(Math.min(pool, GraphWriters.poolSize()));
     for (int i = 0; i < STRIPES; i++) {
       stripes[i] = new Object();
     }
@@ -355,11 +362,13 @@ public final class HnswVectorIndex implements VectorIndex {
     Checks.open(closed, "HnswVectorIndex");
     Checks.search(query, dimension, k, options, knownFields);
     float[] q = VectorOps.stored(similarity, query);
-    int ef = options.effectiveEf(k, defaultEf);
     Filter filter = options.filter();
     graphLock.readLock().lock();
     try {
       HnswIndex<Integer, float[], HnswItem, Float> g = graph;
+      // a search cannot collect more than the graph's nodes: sizing by min(ef, nodes) keeps a huge k (up to
+      // Integer.MAX_VALUE) as cheap as k = size()
+      int ef = Math.min(options.effectiveEf(k, defaultEf), Math.max(1, HnswGraph.nodeCount(g)));
       ScoreHeap results = new ScoreHeap(ef + 1);
       HnswSearcher searcher = HnswSearcher.get();
       if (filter == null) {
@@ -451,12 +460,14 @@ public final class HnswVectorIndex implements VectorIndex {
     ensureCapacity(graphNodes.incrementAndGet());
     while (true) {
       graphLock.readLock().lock();
+      writers.acquire();
       try {
         graph.add(item);
         break;
       } catch (SizeLimitExceededException e) {
         // another thread's reservation raced ours; grow and retry
       } finally {
+        writers.release();
         graphLock.readLock().unlock();
       }
       ensureCapacity(capacity + 1);
@@ -483,7 +494,9 @@ public final class HnswVectorIndex implements VectorIndex {
     try {
       if (needed > capacity) {
         int cap = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(needed, 2L * capacity));
-        graph.resize(cap);
+        int pool = GraphWriters.poolSize();
+        graph.resize(cap); // hnswlib replaces the visited-set pool, sized by the processor count of now
+        writers.bound(Math.min(pool, GraphWriters.poolSize()));
         capacity = cap;
       }
     } finally {
@@ -512,9 +525,12 @@ public final class HnswVectorIndex implements VectorIndex {
     // 4. Publish the new graph; the old one (and its tombstones) becomes garbage.
     List<HnswItem> snapshot = new ArrayList<>(byId.values());
     int cap = Math.max(16, snapshot.size() + snapshot.size() / 4);
+    int pool = GraphWriters.poolSize();
     HnswIndex<Integer, float[], HnswItem, Float> fresh = newGraph(cap);
+    pool = Math.min(pool, GraphWriters.poolSize());
     try {
-      fresh.addAll(snapshot, Math.max(1, threads), (done, max) -> { }, Integer.MAX_VALUE);
+      // no more inserting threads than the new graph has visited sets (see GraphWriters)
+      fresh.addAll(snapshot, Math.max(1, Math.min(threads, pool)), (done, max) -> { }, Integer.MAX_VALUE);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return;
@@ -532,7 +548,9 @@ public final class HnswVectorIndex implements VectorIndex {
       }
       int freshCap = Math.max(cap, HnswGraph.nodeCount(fresh) + missing.size() + 16);
       if (freshCap > cap) {
+        int before = GraphWriters.poolSize();
         fresh.resize(freshCap);
+        pool = Math.min(before, GraphWriters.poolSize());
         cap = freshCap;
       }
       for (HnswItem item : missing) {
@@ -547,6 +565,7 @@ public final class HnswVectorIndex implements VectorIndex {
       try {
         graph = fresh;
         capacity = cap;
+        writers.bound(pool);
         graphNodes.set(HnswGraph.nodeCount(fresh));
       } finally {
         graphLock.writeLock().unlock();
@@ -651,11 +670,15 @@ public final class HnswVectorIndex implements VectorIndex {
     } catch (IllegalArgumentException e) {
       throw in.error("bad parameters: " + e.getMessage());
     }
+    // Allocation follows what the file holds: the node count is bounded by the bytes left (each node takes at
+    // least flags + vector + level count + one neighbour count), neighbour lists are sized by their stored lengths,
+    // and the level count by what hnswlib can draw for this M, so no count can demand more than the file proves.
     int d = h.dimension();
     int n = in.count("node", Integer.MAX_VALUE - 64, 1 + 4 * d + 1 + 4);
     HnswVectorIndex index = new HnswVectorIndex(b, Math.max(16, n + n / 4));
     Object[] nodes = new Object[n];
     int maxM0 = 2 * m;
+    int maxLevels = maxLevelCount(m);
     int topLevel = -1;
     for (int i = 0; i < n; i++) {
       int flags = in.u8();
@@ -666,13 +689,21 @@ public final class HnswVectorIndex implements VectorIndex {
       Document doc = live ? in.document() : null;
       float[] v = in.vector();
       int levels = in.u8();
-      if (levels < 1 || levels > 64) {
-        throw in.error("node " + i + ": " + levels + " levels, expected 1..64");
+      if (levels < 1 || levels > maxLevels) {
+        throw in.error("node " + i + ": " + levels + " levels, expected 1.." + maxLevels + " for M = " + m);
+      }
+      if ((long) levels * 4 > in.remaining()) {
+        throw in.error("node " + i + ": " + levels + " neighbour counts do not fit in " + in.remaining() + " bytes");
       }
       MutableIntList[] conns = new MutableIntList[levels];
       for (int l = 0; l < levels; l++) {
-        int c = in.count("neighbour", maxM0, 4);
-        IntArrayList list = new IntArrayList(Math.max(c, l == 0 ? maxM0 : m));
+        int c = in.i32();
+        int max = l == 0 ? maxM0 : m;
+        if (c < 0 || c > max || (long) c * 4 > in.remaining()) {
+          throw in.error("node " + i + " level " + l + ": neighbour count " + c + " is out of range [0, " + max
+              + "] (M = " + m + "; layer 0 keeps 2M) or exceeds the " + in.remaining() + " bytes left");
+        }
+        IntArrayList list = new IntArrayList(c); // hnswlib grows it when later inserts link here
         for (int j = 0; j < c; j++) {
           int t = in.i32();
           if (t < 0 || t >= n || t == i) {
@@ -713,6 +744,15 @@ public final class HnswVectorIndex implements VectorIndex {
     index.graphNodes.set(n);
     index.nextOrdinal.set(n);
     return index;
+  }
+
+  /**
+   * The most levels a node can have in a graph of this M: hnswlib 1.2.1 draws a node's top level as
+   * {@code floor(-ln(u) / ln(M))} with {@code u = nextDouble()}, at least 2^-53 when not 0, so the top level is at
+   * most {@code 53 ln 2 / ln M}; one level of slack absorbs rounding. M = 2: 55, M = 16: 15, M = 512: 7.
+   */
+  static int maxLevelCount(int m) {
+    return 2 + (int) Math.floor(53 * Math.log(2) / Math.log(m));
   }
 
   // ---------------------------------------------------------------- builder
@@ -816,7 +856,10 @@ public final class HnswVectorIndex implements VectorIndex {
       return this;
     }
 
-    /** Threads for {@link #addAll} and compaction. Default: available processors; range [1, 256]. */
+    /**
+     * Threads for {@link #addAll} and compaction. Default: available processors; range [1, 256]. Graph inserts are
+     * bounded by the processor count anyway (see the class comment), so more threads than that add nothing.
+     */
     public Builder buildThreads(int threads) {
       if (threads < 1 || threads > 256) {
         throw new IllegalArgumentException("buildThreads must be in [1, 256], got " + threads);

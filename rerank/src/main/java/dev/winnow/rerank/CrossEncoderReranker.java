@@ -39,6 +39,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * so a pair's score would depend on its neighbours; for them the default batch size is 1, which gives every
  * pair the score it gets alone.
  *
+ * <p>{@link #modelId()} is {@code sha256:<digest>;sigmoid=…;maxLength=…;tokenTypes=…}: the digest covers the model
+ * file and {@code tokenizer.json} by content, not the folder (README, "Model identity").
+ *
  * <p>Thread-safe: one model, a pool of DJL predictors. Owns native memory until {@link #close()}, which waits for
  * running calls; afterwards every method but {@code close} throws {@link IllegalStateException}.
  */
@@ -52,7 +55,7 @@ public final class CrossEncoderReranker implements Reranker {
   private final int labels;
   private final String modelId;
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
-  private boolean closed;
+  private volatile boolean closed;
 
   private CrossEncoderReranker(Builder b, TransformerModel model, HuggingFaceTokenizer keepQuery, int batchSize,
       int batchOverheadTokens) {
@@ -63,7 +66,9 @@ public final class CrossEncoderReranker implements Reranker {
     this.maxLength = model.maxLength();
     this.batchSize = batchSize;
     this.batchOverheadTokens = batchOverheadTokens;
-    this.modelId = model.name() + "@" + model.fingerprint() + ";sigmoid=" + sigmoid + ";maxLength=" + maxLength;
+    // the files' content and the settings that change scores; not the folder's path or name
+    this.modelId = model.contentId() + ";sigmoid=" + sigmoid + ";maxLength=" + maxLength + ";tokenTypes="
+        + model.tokenTypes();
     // one forward pass checks that the model returns [batch, labels] logits with 1 or 2 labels
     Encoding[] probe = {model.tokenizer().encode("", "")};
     Output logits = logits(probe, model.forward(probe));
@@ -89,26 +94,31 @@ public final class CrossEncoderReranker implements Reranker {
 
   @Override
   public String modelId() {
+    ensureOpen();
     return modelId;
   }
 
   /** Whether scores are sigmoid probabilities (true) or raw logits. */
   public boolean sigmoid() {
+    ensureOpen();
     return sigmoid;
   }
 
   /** Maximum tokens per pair, special tokens included. */
   public int maxLength() {
+    ensureOpen();
     return maxLength;
   }
 
   /** Pairs per forward pass. */
   public int batchSize() {
+    ensureOpen();
     return batchSize;
   }
 
   /** The model's format, hence its engine. */
   public ModelFormat format() {
+    ensureOpen();
     return model.directory().format();
   }
 
@@ -131,9 +141,7 @@ public final class CrossEncoderReranker implements Reranker {
     }
     lifecycle.readLock().lock();
     try {
-      if (closed) {
-        throw new IllegalStateException("reranker " + model.name() + " is closed");
-      }
+      ensureOpen();
       if (pairs.isEmpty()) {
         return new float[0];
       }
@@ -193,7 +201,13 @@ public final class CrossEncoderReranker implements Reranker {
 
   @Override
   public String toString() {
-    return "CrossEncoderReranker[" + modelId + ", " + format() + ", labels=" + labels + "]";
+    return "CrossEncoderReranker[" + modelId + ", " + model.directory().format() + ", labels=" + labels + "]";
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("reranker " + model.name() + " is closed");
+    }
   }
 
   /**

@@ -143,7 +143,7 @@ public final class Tower implements AutoCloseable {
         denseWeights.values().forEach(NDArray::close);
       }
       String fp = fingerprint(d.resolve("model.safetensors"),
-          st.denseDir == null ? null : st.denseDir.resolve("model.safetensors"));
+          st.denseDir == null ? null : st.denseDir.resolve("model.safetensors"), d.resolve("tokenizer.json"));
       return new Tower(m, block, d.resolve("tokenizer.json"), d, st.maxLength, st.similarity, fp);
     } catch (RuntimeException e) {
       m.close();
@@ -245,8 +245,9 @@ public final class Tower implements AutoCloseable {
   }
 
   /**
-   * Names the weights as loaded: the first 16 hex digits of the SHA-256 of the safetensors file(s), or
-   * {@code random-<uuid>} for a tower built with random weights. Training changes the weights, not this name.
+   * Names the weights as loaded: the first 16 hex digits of the SHA-256 of the safetensors file(s) and
+   * {@code tokenizer.json} (by content, not by path), or {@code random-<uuid>} for a tower built with random
+   * weights. Training changes the weights, not this name.
    */
   public String fingerprint() {
     return fingerprint;

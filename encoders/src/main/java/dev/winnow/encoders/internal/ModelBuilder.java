@@ -109,8 +109,9 @@ public abstract class ModelBuilder<B extends ModelBuilder<B>> {
    * Reads the directory, resolves the maximum length and loads the model; the builder is used up.
    *
    * @throws IllegalStateException if called twice
-   * @throws IllegalArgumentException if maxLength exceeds the model's maximum positions
-   * @throws ModelLoadException if the directory or model cannot be loaded
+   * @throws IllegalArgumentException if the maxLength set here exceeds the model's maximum positions
+   * @throws ModelLoadException if the directory or model cannot be loaded, or the directory's own maximum length
+   *     is outside [minimum, maximum positions] (the message names the file and the rule)
    */
   protected final TransformerModel loadModel() {
     if (built) {
@@ -119,10 +120,32 @@ public abstract class ModelBuilder<B extends ModelBuilder<B>> {
     built = true;
     ModelDirectory md = ModelDirectory.read(path, format);
     int positions = md.maxPositions() == null ? 512 : md.maxPositions();
-    int length = maxLength != null ? maxLength : md.maxLength() != null ? md.maxLength() : Math.min(positions, 512);
-    if (length > positions) {
-      throw new IllegalArgumentException("maxLength " + length + " exceeds the model's max_position_embeddings "
-          + positions + " (" + md.dir() + ")");
+    String positionsFrom = md.maxPositions() == null
+        ? "512, assumed because no config.json states max_position_embeddings"
+        : "max_position_embeddings in " + md.dir().resolve("config.json");
+    int length;
+    if (maxLength != null) {
+      length = maxLength;
+      if (length > positions) {
+        throw new IllegalArgumentException("maxLength " + length + " exceeds the model's maximum positions "
+            + positions + " (" + positionsFrom + ")");
+      }
+    } else if (md.maxLength() != null) {
+      // a directory's own setting breaking the rule is a broken model, not a bad argument
+      length = md.maxLength();
+      if (length < minLength || length > positions) {
+        String key = md.maxLengthSource().getFileName().toString().equals("serving.properties")
+            ? "maxLength" : "max_seq_length";
+        throw new ModelLoadException(key + " " + length + " in " + md.maxLengthSource() + " must be in ["
+            + minLength + ", " + positions + "]: at least the special tokens, at most the model's maximum positions ("
+            + positionsFrom + ")");
+      }
+    } else {
+      length = Math.min(positions, 512);
+      if (length < minLength) {
+        throw new ModelLoadException("the model's maximum positions " + length + " (" + positionsFrom
+            + ") leave no room for text: at least " + minLength + " are needed");
+      }
     }
     return TransformerModel.load(md, length, tokenTypes, intraOpThreads);
   }

@@ -29,7 +29,10 @@ import java.util.stream.Stream;
  * (engine, pooling, normalize, maxLength, includeTokenTypes, sigmoid). Settings the directory does not state are null.
  *
  * <p>Precedence when several files state a setting: sentence-transformers files, then {@code serving.properties}.
- * Not part of the public API. Immutable.
+ * Numbers must be JSON integers (sizes, counts and positions at least 1); a file that breaks a rule is a
+ * {@link ModelLoadException} naming the file, the key and the rule. Not part of the public API. Immutable.
+ *
+ * @param maxLengthSource the file that stated {@code maxLength}, or null when none did
  */
 public record ModelDirectory(
     Path dir,
@@ -39,6 +42,7 @@ public record ModelDirectory(
     Pooling pooling,
     Boolean normalize,
     Integer maxLength,
+    Path maxLengthSource,
     Boolean tokenTypes,
     Similarity similarity,
     Map<String, String> prompts,
@@ -115,6 +119,9 @@ public record ModelDirectory(
     if (modules != null && modules.isJsonArray()) {
       normalize = false;
       for (JsonElement m : modules.getAsJsonArray()) {
+        if (!m.isJsonObject()) {
+          throw new ModelLoadException(stDir.resolve("modules.json") + " must list JSON objects, found " + m);
+        }
         JsonObject module = m.getAsJsonObject();
         String type = string(module, "type");
         if (type == null) {
@@ -134,14 +141,15 @@ public record ModelDirectory(
     if (pool != null && pool.isJsonObject()) {
       JsonObject p = pool.getAsJsonObject();
       pooling = poolingOf(p, poolingConfig);
-      if (p.has("word_embedding_dimension")) {
-        dimension = p.get("word_embedding_dimension").getAsInt();
-      }
+      dimension = positiveInt(p, "word_embedding_dimension", poolingConfig);
     }
     Integer maxLength = null;
-    JsonElement sbert = readJson(stDir.resolve("sentence_bert_config.json"));
-    if (sbert != null && sbert.isJsonObject() && sbert.getAsJsonObject().has("max_seq_length")) {
-      maxLength = sbert.getAsJsonObject().get("max_seq_length").getAsInt();
+    Path maxLengthSource = null;
+    Path sbertFile = stDir.resolve("sentence_bert_config.json");
+    JsonElement sbert = readJson(sbertFile);
+    if (sbert != null && sbert.isJsonObject()) {
+      maxLength = intOf(sbert.getAsJsonObject(), "max_seq_length", sbertFile); // range checked against the model
+      maxLengthSource = maxLength == null ? null : sbertFile;
     }
     Similarity similarity = null;
     Map<String, String> prompts = new LinkedHashMap<>();
@@ -150,6 +158,10 @@ public record ModelDirectory(
       JsonObject c = stConfig.getAsJsonObject();
       if (c.has("prompts") && c.get("prompts").isJsonObject()) {
         for (Map.Entry<String, JsonElement> e : c.getAsJsonObject("prompts").entrySet()) {
+          if (!e.getValue().isJsonPrimitive() || !e.getValue().getAsJsonPrimitive().isString()) {
+            throw new ModelLoadException("prompt '" + e.getKey() + "' in "
+                + stDir.resolve("config_sentence_transformers.json") + " must be a string, got " + e.getValue());
+          }
           prompts.put(e.getKey(), e.getValue().getAsString());
         }
       }
@@ -167,20 +179,20 @@ public record ModelDirectory(
     // Hugging Face config.json
     Integer maxPositions = null;
     Integer numLabels = null;
-    JsonElement hf = readJson(stDir.resolve("config.json"));
+    Path hfFile = stDir.resolve("config.json");
+    JsonElement hf = readJson(hfFile);
     if (hf != null && hf.isJsonObject()) {
       JsonObject c = hf.getAsJsonObject();
       if (c.has("id2label") && c.get("id2label").isJsonObject()) {
         numLabels = c.getAsJsonObject("id2label").size();
-      } else if (c.has("num_labels")) {
-        numLabels = c.get("num_labels").getAsInt();
+      } else {
+        numLabels = positiveInt(c, "num_labels", hfFile);
       }
-      if (dimension == null && c.has("hidden_size")) {
-        dimension = c.get("hidden_size").getAsInt();
+      Integer hidden = positiveInt(c, "hidden_size", hfFile);
+      if (dimension == null) {
+        dimension = hidden;
       }
-      if (c.has("max_position_embeddings")) {
-        maxPositions = c.get("max_position_embeddings").getAsInt();
-      }
+      maxPositions = positiveInt(c, "max_position_embeddings", hfFile);
     }
     // DJL serving.properties, for what sentence-transformers files did not say
     if (pooling == null && serving.getProperty("pooling") != null) {
@@ -190,7 +202,8 @@ public record ModelDirectory(
       normalize = Boolean.parseBoolean(serving.getProperty("normalize"));
     }
     if (maxLength == null && serving.getProperty("maxLength") != null) {
-      maxLength = parseInt(serving.getProperty("maxLength"), "maxLength", dir.resolve("serving.properties"));
+      maxLengthSource = dir.resolve("serving.properties");
+      maxLength = parseInt(serving.getProperty("maxLength"), "maxLength", maxLengthSource);
     }
     Boolean tokenTypes = serving.getProperty("includeTokenTypes") == null
         ? null : Boolean.parseBoolean(serving.getProperty("includeTokenTypes"));
@@ -198,7 +211,7 @@ public record ModelDirectory(
     Boolean sigmoid = serving.getProperty("sigmoid") == null
         ? null : Boolean.parseBoolean(serving.getProperty("sigmoid"));
 
-    return new ModelDirectory(dir, format, modelFile, tokenizer, pooling, normalize, maxLength, tokenTypes,
+    return new ModelDirectory(dir, format, modelFile, tokenizer, pooling, normalize, maxLength, maxLengthSource, tokenTypes,
         similarity, Map.copyOf(prompts), dimension, maxPositions, numLabels, sigmoid);
   }
 
@@ -335,6 +348,31 @@ public record ModelDirectory(
     } catch (NumberFormatException e) {
       throw new ModelLoadException(key + " in " + file + " is not an integer: '" + value + "'", e);
     }
+  }
+
+  /** {@code o[key]} as an exact JSON integer, null when absent or null. */
+  private static Integer intOf(JsonObject o, String key, Path file) {
+    if (!o.has(key) || o.get(key).isJsonNull()) {
+      return null;
+    }
+    JsonElement e = o.get(key);
+    if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
+      try {
+        return e.getAsBigDecimal().intValueExact();
+      } catch (ArithmeticException | NumberFormatException notAnInt) {
+        // reported below
+      }
+    }
+    throw new ModelLoadException(key + " in " + file + " must be an integer, got " + e);
+  }
+
+  /** {@code o[key]} as an integer >= 1, null when absent. */
+  private static Integer positiveInt(JsonObject o, String key, Path file) {
+    Integer v = intOf(o, key, file);
+    if (v != null && v < 1) {
+      throw new ModelLoadException(key + " in " + file + " must be >= 1, got " + v);
+    }
+    return v;
   }
 
   private static boolean bool(JsonObject o, String key) {

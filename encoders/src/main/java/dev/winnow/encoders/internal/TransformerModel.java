@@ -20,15 +20,10 @@ import dev.winnow.EncodingException;
 import dev.winnow.ModelLoadException;
 import dev.winnow.encoders.ModelFormat;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -382,28 +377,14 @@ public final class TransformerModel implements AutoCloseable {
     return ends.stream().mapToInt(Integer::intValue).toArray();
   }
 
-  /** Size plus SHA-256 of the first and last MiB of the model file: identifies it without reading all of it. */
-  public String fingerprint() {
-    Path file = directory.modelFile();
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      long size = Files.size(file);
-      sha.update(Long.toString(size).getBytes(StandardCharsets.US_ASCII));
-      int chunk = 1 << 20;
-      try (InputStream in = Files.newInputStream(file)) {
-        sha.update(in.readNBytes(chunk));
-        long skip = size - 2L * chunk;
-        if (skip > 0) {
-          in.skipNBytes(skip);
-        }
-        sha.update(in.readAllBytes());
-      }
-      return HexFormat.of().formatHex(sha.digest(), 0, 8);
-    } catch (IOException e) {
-      throw new ModelLoadException("cannot read model file " + file, e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new AssertionError(e);
-    }
+  /** The content digest of the model and tokenizer files ({@link ModelIdentity}), {@code sha256:<hex>}. */
+  public String contentId() {
+    return ModelIdentity.of(directory);
+  }
+
+  /** Whether the model is fed {@code token_type_ids}. */
+  public boolean tokenTypes() {
+    return inputs.contains("token_type_ids");
   }
 
   private Predictor<NDList, NDList> borrow() {

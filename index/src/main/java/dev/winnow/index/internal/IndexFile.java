@@ -10,6 +10,7 @@ import java.nio.ByteOrder;
 import java.nio.CharBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -147,7 +148,7 @@ public final class IndexFile {
         throw new IndexFormatException(path + ": bad trailer (truncated or not a complete Winnow index)");
       }
       CRC32C crc = new CRC32C();
-      ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+      ByteBuffer buf = ByteBuffer.allocate((int) Math.min(1 << 16, size)); // a small file gets a small buffer
       long pos = 0;
       long crcEnd = size - 8;
       while (pos < crcEnd) {
@@ -341,14 +342,16 @@ public final class IndexFile {
     private final FileChannel ch;
     private final long end;
     private final Path path;
-    private final ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+    private final ByteBuffer buf;
     private long bufStart;
+    private CharsetDecoder utf8;
     Header header;
 
     In(FileChannel ch, long end, Path path) {
       this.ch = ch;
       this.end = end;
       this.path = path;
+      this.buf = ByteBuffer.allocate((int) Math.max(16, Math.min(1 << 16, end))).order(ByteOrder.LITTLE_ENDIAN);
       buf.limit(0);
     }
 
@@ -431,6 +434,12 @@ public final class IndexFile {
       if ((long) n * 4 > remaining()) {
         throw error("truncated: " + n + " floats do not fit in " + remaining() + " bytes");
       }
+      if (n <= 32 && buf.remaining() >= 4 * n) {
+        for (int i = 0; i < n; i++) {
+          into[off + i] = buf.getFloat(); // short vectors: no FloatBuffer view per call
+        }
+        return;
+      }
       while (n > 0) {
         need(4);
         int m = Math.min(buf.remaining() / 4, n);
@@ -453,19 +462,33 @@ public final class IndexFile {
       return v;
     }
 
+    /** A length-prefixed strict UTF-8 string; the length is bounded by the bytes left. */
     public String string() throws IOException {
       int n = count("string length", Integer.MAX_VALUE, 1);
       byte[] b = new byte[n];
       int off = 0;
+      boolean ascii = true;
       while (off < n) {
         need(1);
         int m = Math.min(buf.remaining(), n - off);
         buf.get(b, off, m);
+        for (int i = off; i < off + m; i++) {
+          ascii &= b[i] >= 0;
+        }
         off += m;
       }
+      if (n == 0) {
+        return "";
+      }
+      if (ascii) {
+        return new String(b, StandardCharsets.ISO_8859_1); // same chars, no decoder
+      }
       try {
-        CharBuffer cb = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b));
+        if (utf8 == null) {
+          utf8 = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT);
+        }
+        CharBuffer cb = utf8.reset().decode(ByteBuffer.wrap(b));
         return cb.toString();
       } catch (CharacterCodingException e) {
         throw error("malformed UTF-8 string");
@@ -475,7 +498,10 @@ public final class IndexFile {
     public Document document() throws IOException {
       String id = string();
       String text = string();
-      int n = count("metadata", 1 << 20, 6);
+      int n = count("metadata", 1 << 20, 7); // key (4 + 1), tag, at least one value byte
+      if (n == 0) {
+        return new Document(id, text, Map.of());
+      }
       Map<String, Object> meta = new LinkedHashMap<>();
       for (int i = 0; i < n; i++) {
         String key = string();

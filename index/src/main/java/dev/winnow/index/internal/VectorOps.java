@@ -69,6 +69,11 @@ public final class VectorOps {
   /**
    * The form in which {@code similarity} stores a vector: a unit-length copy for COSINE (a zero vector stays zero,
    * so it scores 0 against everything, as {@link Similarity#COSINE} defines), a plain copy otherwise.
+   *
+   * <p>COSINE scales in double precision, so every non-zero finite vector gets a finite unit-length form, even one
+   * whose squared norm underflows in float (all components 1e-40, or one subnormal): the reciprocal norm, up to
+   * about 1e45, would be Infinity as a float (issue 10, item 4). The sum of squares cannot overflow a double for
+   * finite floats and dimensions up to 65536.
    */
   public static float[] stored(Similarity similarity, float[] v) {
     float[] copy = v.clone();
@@ -78,9 +83,9 @@ public final class VectorOps {
         n += (double) x * x;
       }
       if (n > 0) {
-        float inv = (float) (1 / Math.sqrt(n));
+        double inv = 1 / Math.sqrt(n);
         for (int i = 0; i < copy.length; i++) {
-          copy[i] *= inv;
+          copy[i] = (float) (copy[i] * inv);
         }
       }
     }
