@@ -31,8 +31,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Kills (SIGKILL) a child JVM at random moments while it grows and saves a retriever in a loop, then opens the
  * folder: it must open, as exactly the last acknowledged save or the one in progress, with the vector and the
- * keyword index agreeing document for document. {@code -Dwinnow.crash.trials=N} sets the trials per kind (the
- * {@code reliability} profile runs 50); CI runs a few.
+ * keyword index agreeing document for document. Trials per kind: 3 in CI, 50 under {@code -Preliability}
+ * ({@code winnow.reliability=true}), or {@code -Dwinnow.crash.trials=N}.
  */
 class RetrieverCrashTest {
   static final int DIM = 8;
@@ -76,7 +76,7 @@ class RetrieverCrashTest {
   @ValueSource(strings = {"flat hybrid", "hnsw hybrid", "flat dense"})
   void killDuringSaveOpensAsTheOldOrTheNewState(String kind) throws Exception {
     String[] k = kind.split(" ");
-    int trials = Integer.getInteger("winnow.crash.trials", 3);
+    int trials = Integer.getInteger("winnow.crash.trials", Boolean.getBoolean("winnow.reliability") ? 50 : 3);
     long seed = Seeds.seed("retriever-crash-" + kind);
     Random random = new Random(seed);
     int[] outcomes = new int[2]; // [opened as last ack, opened as the save in progress]
