@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Kills (SIGKILL, {@link Process#destroyForcibly}) a child JVM at random moments while it saves an index
+ * Kills (SIGKILL, {@link ProcessHandle#destroyForcibly}) a child JVM at random moments while it saves an index
  * generation after generation ({@link SaveLoop}); the child prints an ack after each save returns. Afterwards the
  * file must open and hold exactly the last acknowledged generation or the next one (saved but not yet
  * acknowledged): every document and vector as the replayed script says, nothing more. HNSW and flat alternate.
@@ -52,6 +52,7 @@ class CrashSafeSaveIT {
           SaveLoop.class.getName(), file.toString(), kind, Long.toString(scriptSeed)).redirectErrorStream(true).start();
       AtomicInteger lastAck = new AtomicInteger(-1);
       StringBuilder other = new StringBuilder();
+      java.util.concurrent.atomic.AtomicReference<Throwable> readError = new java.util.concurrent.atomic.AtomicReference<>();
       Thread reader = new Thread(() -> {
         try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
           for (String line; (line = out.readLine()) != null; ) {
@@ -61,8 +62,8 @@ class CrashSafeSaveIT {
               other.append(line).append('\n');
             }
           }
-        } catch (java.io.IOException ignored) {
-          // the pipe closes when the child dies
+        } catch (java.io.IOException | RuntimeException e) {
+          readError.set(e); // EOF ends the loop normally once the child is dead
         }
       });
       reader.start();
@@ -72,9 +73,12 @@ class CrashSafeSaveIT {
       }
       assertTrue(lastAck.get() >= 0, "child never acknowledged its first save: " + other);
       TimeUnit.MILLISECONDS.sleep(r.nextInt(400));
-      child.destroyForcibly();
+      // SIGKILL through the process handle: Process.destroyForcibly would also close our end of the pipe and
+      // drop acks the child printed but we had not read yet
+      child.toHandle().destroyForcibly();
       assertTrue(child.waitFor(30, TimeUnit.SECONDS), "child did not die");
-      reader.join(10_000); // every ack the child printed before it died has been read
+      reader.join(30_000); // reads every ack the child printed before it died, up to EOF
+      assertTrue(!reader.isAlive() && readError.get() == null, "ack reader: " + readError.get());
       int acked = lastAck.get();
       try (var s = Files.list(dir)) {
         long stray = s.filter(p -> !p.equals(file)).count();

@@ -85,7 +85,7 @@ class IndexFuzzTest {
       expect(kind, b, "body cut at " + len + " with a valid trailer", counts, "cut body, valid checksum", true, seed);
     }
     // 3. random bit flips: the checksum refuses them
-    int flips = Reliability.count(300, 5000);
+    int flips = Reliability.count(300, 3000);
     for (int t = 0; t < flips; t++) {
       byte[] b = good.clone();
       StringBuilder what = new StringBuilder("flipped");
@@ -97,7 +97,7 @@ class IndexFuzzTest {
       expect(kind, b, what.toString(), counts, "bit flips", true, seed);
     }
     // 4. hostile edits with a recomputed checksum: refused, or opened and usable
-    int hostile = Reliability.count(1500, 40_000);
+    int hostile = Reliability.count(1500, 20_000);
     for (int t = 0; t < hostile; t++) {
       byte[] b = good.clone();
       String what = edit(b, r);
