@@ -7,6 +7,7 @@ import dev.winnow.Document;
 import dev.winnow.IndexFormatException;
 import dev.winnow.Similarity;
 import dev.winnow.VectorIndex;
+import dev.winnow.index.internal.IndexFile;
 import dev.winnow.testing.Seeds;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -41,6 +42,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code -Preliability}.
  */
 class IndexFuzzTest {
+  static final int HEADER = IndexFile.HEADER_BYTES;
   static ExecutorService worker;
 
   @TempDir Path tmp;
@@ -77,7 +79,7 @@ class IndexFuzzTest {
       expect(kind, Arrays.copyOf(good, len), "truncated to " + len, counts, "truncation", true, seed);
     }
     // 2. the body cut at every offset, then a valid trailer: the parser meets the short body
-    for (int len = IndexBytesOffsets.HEADER; len < good.length - 16; len++) {
+    for (int len = HEADER; len < good.length - 16; len++) {
       byte[] b = Arrays.copyOf(good, len + 16);
       ByteBuffer.wrap(b, len, 8).order(ByteOrder.LITTLE_ENDIAN).putLong(len);
       System.arraycopy("XEND".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, b, len + 12, 4);
@@ -181,7 +183,7 @@ class IndexFuzzTest {
   /** One hostile edit of the body, described. */
   private static String edit(byte[] b, Random r) {
     int bodyEnd = b.length - 16;
-    int at = IndexBytesOffsets.HEADER - 12 + r.nextInt(bodyEnd - IndexBytesOffsets.HEADER + 12);
+    int at = HEADER - 12 + r.nextInt(bodyEnd - HEADER + 12);
     switch (r.nextInt(4)) {
       case 0 -> {
         b[at] ^= (byte) (1 << r.nextInt(8));
@@ -240,10 +242,4 @@ class IndexFuzzTest {
     return Files.readAllBytes(file);
   }
 
-  /** Layout constants of docs/index-format.md used by the edits. */
-  static final class IndexBytesOffsets {
-    static final int HEADER = 24;
-
-    private IndexBytesOffsets() {}
-  }
 }
