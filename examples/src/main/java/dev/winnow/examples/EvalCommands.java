@@ -424,10 +424,10 @@ final class EvalCommands {
       out.printf(Locale.ROOT, "eval-rerank: %s, %d questions, %d with a correct answer (evaluated)%n", file,
           data.questions().size(), questions.size());
       printReports(out, List.of(data.report()));
-      out.printf(Locale.ROOT, "  %-44s MAP %.4f  MRR %.4f%n", "cosine (" + encoder.modelId().split(";")[0] + ")",
+      out.printf(Locale.ROOT, "  %-44s MAP %.4f  MRR %.4f%n", "cosine (" + label(encoder.modelId()) + ")",
           cosine[0] / n, cosine[1] / n);
       if (reranker != null) {
-        out.printf(Locale.ROOT, "  %-44s MAP %.4f  MRR %.4f%n", "reranker (" + reranker.modelId().split(";")[0]
+        out.printf(Locale.ROOT, "  %-44s MAP %.4f  MRR %.4f%n", "reranker (" + label(reranker.modelId())
             + ")", cross[0] / n, cross[1] / n);
       } else {
         out.println("  no reranker: pass --reranker DIR");
@@ -444,6 +444,12 @@ final class EvalCommands {
       json.put("rerank_ms_per_question", rerankNanos / 1e6 / n);
       out.println(Cli.json(json));
     }
+  }
+
+  /** A short label for a model id: its first field, a content hash cut to 12 hex digits. */
+  static String label(String modelId) {
+    String first = modelId.split(";")[0];
+    return first.startsWith("sha256:") && first.length() > 19 ? first.substring(0, 19) : first;
   }
 
   /** Candidate indexes (as strings) by descending score, ties by index. */
