@@ -1,7 +1,5 @@
 package dev.winnow.index;
 
-import com.github.jelmerk.hnswlib.core.hnsw.HnswIndex;
-import com.github.jelmerk.hnswlib.core.hnsw.SizeLimitExceededException;
 import dev.winnow.Document;
 import dev.winnow.Filter;
 import dev.winnow.Hit;
@@ -10,12 +8,11 @@ import dev.winnow.SearchOptions;
 import dev.winnow.Similarity;
 import dev.winnow.VectorIndex;
 import dev.winnow.index.internal.Checks;
-import dev.winnow.index.internal.Distances;
-import dev.winnow.index.internal.GraphWriters;
+import dev.winnow.index.internal.HnswFormat;
+import dev.winnow.index.internal.HnswGeneration;
 import dev.winnow.index.internal.HnswGraph;
-import dev.winnow.index.internal.HnswItem;
 import dev.winnow.index.internal.HnswSearcher;
-import dev.winnow.index.internal.IndexFile;
+import dev.winnow.index.internal.NodeTable;
 import dev.winnow.index.internal.ScoreHeap;
 import dev.winnow.index.internal.VectorOps;
 import java.io.IOException;
@@ -25,24 +22,25 @@ import java.util.BitSet;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import org.eclipse.collections.api.list.primitive.MutableIntList;
-import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
+import java.util.function.Consumer;
 
 /**
- * Approximate nearest-neighbour search with an HNSW graph (Malkov and Yashunin), built by hnswlib-java
- * (hnswlib-core 1.2.1) and searched by Winnow's own primitive-float searcher, which takes {@code ef} and a
- * metadata filter per call.
+ * Approximate nearest-neighbour search with Winnow's own HNSW graph (Malkov and Yashunin; construction in
+ * {@code HnswBuilder}, primitive page storage in {@code HnswGraph}, search in {@code HnswSearcher}), searched with
+ * a per-call {@code ef} and an optional metadata filter.
  *
  * <pre>{@code
  * try (HnswVectorIndex index = HnswVectorIndex.builder(384, Similarity.COSINE)
@@ -51,12 +49,16 @@ import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
  *   List<Hit> top = index.search(query, 10, SearchOptions.DEFAULTS.withEf(200));
  *   index.save(Path.of("passages.winnow"));
  * }
- * try (HnswVectorIndex again = HnswVectorIndex.open(Path.of("passages.winnow"))) { ... }
+ * try (HnswVectorIndex again = HnswVectorIndex.open(Path.of("passages.winnow"))) { ... }   // memory-mapped
  * }</pre>
  *
- * <p><b>Deletes and compaction.</b> hnswlib only marks removed nodes; they keep guiding searches but are never
- * returned. When tombstones exceed {@link Builder#compactionThreshold} of the graph, the delete or upsert that
- * crossed the line rebuilds the graph from the live documents ({@link #compact()} does it on demand). Searches
+ * <p><b>Graph.</b> Layer 0 keeps up to 2M neighbours a node, upper layers M; neighbours are chosen with the
+ * diversity heuristic, also for the new node's own layer-0 list (as Lucene does; hnswlib keeps M there), and a full
+ * list drops its worst non-diverse entry. Inserts run concurrently from any number of threads.
+ *
+ * <p><b>Deletes and compaction.</b> Deleted and replaced nodes become tombstones: they keep guiding searches but
+ * are never returned. When tombstones exceed {@link Builder#compactionThreshold} of the graph, the delete or upsert
+ * that crossed the line rebuilds the graph from the live documents ({@link #compact()} does it on demand). Searches
  * keep using the old graph during the rebuild, and other writers keep writing to it; at the end writers pause
  * briefly while the changes made meanwhile are applied to the new graph, which then replaces the old one.
  *
@@ -66,14 +68,14 @@ import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
  * traversal (non-matching nodes guide but are not collected). So a search returns {@code k} hits whenever
  * {@code k} documents match.
  *
- * <p><b>Thread-safety and cost.</b> Thread-safe. Searches run in parallel with each other and with writers;
- * up to {@link Runtime#availableProcessors()} graph inserts (adds, upserts, and the rebuild of a compaction) run in
- * parallel with each other (hnswlib locks per node); further writing threads wait for a slot. That bound is
- * hnswlib's pool of visited sets, one per processor: more concurrent inserts than sets can deadlock inside hnswlib
- * (see {@code GraphWriters}). Deletes take no slot. Growing capacity (doubling) briefly excludes searches. {@link #save} excludes writers, not searches. Each searching thread keeps a visited-marks array of
- * 4 bytes per node slot. Memory per document: 4 × dimension bytes of vector, about 2M neighbour ids (4 bytes each)
- * on layer 0 plus M on the upper layers for one node in M, hnswlib's per-node objects, and the document
- * (measured: about 2 KB per 384-d vector with M=16 and an empty text, see docs/benchmarks.md).
+ * <p><b>Files.</b> {@link #save} writes format version 2 (docs/index-format.md): aligned vector and neighbour
+ * blocks that {@link #open} memory-maps instead of reading into the heap, a CRC32C per section. Version-1 files
+ * (written by earlier Winnow versions, graph built by hnswlib) still open, read into the heap.
+ *
+ * <p><b>Thread-safety and cost.</b> Thread-safe. Searches run in parallel with each other and with writers, and
+ * take no lock. {@link #save} excludes writers, not searches. Each searching thread keeps a visited-marks array of
+ * 4 bytes per node. Memory per node: 4 × dimension bytes of vector, 4 × (2M + 1) bytes of layer-0 links, one byte
+ * of level, links of upper layers for about one node in M, and the document with its id-map entry.
  */
 public final class HnswVectorIndex implements VectorIndex {
   private static final int STRIPES = 64;
@@ -85,24 +87,19 @@ public final class HnswVectorIndex implements VectorIndex {
   private final int defaultEf;
   private final double compactionThreshold;
   private final int threads;
+  private final long seed;
 
-  private volatile HnswIndex<Integer, float[], HnswItem, Float> graph;
-  private volatile int capacity;
-  private final AtomicInteger graphNodes = new AtomicInteger();
-  private final AtomicInteger nextOrdinal = new AtomicInteger();
-  private final ConcurrentHashMap<String, HnswItem> byId = new ConcurrentHashMap<>();
+  private volatile HnswGeneration gen;
   private final Set<String> knownFields = ConcurrentHashMap.newKeySet();
-  /** read: searches and inserts into the current graph; write: capacity growth. */
-  private final ReentrantReadWriteLock graphLock = new ReentrantReadWriteLock();
-  /** read: add/upsert/delete; write: save and the end of a compaction. Searches never take it. */
+  /** read: add/upsert/delete; write: save, close and the end of a compaction. Searches never take it. */
   private final ReentrantReadWriteLock writeGate = new ReentrantReadWriteLock();
   private final ReentrantLock compactionLock = new ReentrantLock();
-  /** Slots for inserts into the current graph, at most its visited-set pool size; taken under graphLock (read). */
-  private final GraphWriters writers;
   private final Object[] stripes = new Object[STRIPES];
+  private final Object poolLock = new Object();
+  private ExecutorService pool;
   private volatile boolean closed;
 
-  private HnswVectorIndex(Builder b, int capacity) {
+  private HnswVectorIndex(Builder b, HnswGeneration gen) {
     this.dimension = b.dimension;
     this.similarity = b.similarity;
     this.m = b.m;
@@ -110,10 +107,8 @@ public final class HnswVectorIndex implements VectorIndex {
     this.defaultEf = b.defaultEf;
     this.compactionThreshold = b.compactionThreshold;
     this.threads = b.threads;
-    this.capacity = capacity;
-    int pool = GraphWriters.poolSize();
-    this.graph = newGraph(capacity);
-    this.writers = new GraphWriters(Math.min(pool, GraphWriters.poolSize()));
+    this.seed = b.seed;
+    this.gen = gen;
     for (int i = 0; i < STRIPES; i++) {
       stripes[i] = new Object();
     }
@@ -130,14 +125,26 @@ public final class HnswVectorIndex implements VectorIndex {
   }
 
   /**
-   * Reads an index written by {@link #save}; the graph is restored as saved (no rebuild). The caller owns (closes)
-   * the result.
+   * Opens an index written by {@link #save}: a version-2 file is memory-mapped (vectors and layer-0 links stay
+   * in the file; documents, levels and upper layers are read), a version-1 file is read into the heap. The graph
+   * is restored as saved (no rebuild). The caller owns (closes) the result.
    *
    * @throws IndexFormatException if the file is not a valid HNSW Winnow index
    * @throws IOException if it cannot be read
    */
   public static HnswVectorIndex open(Path path) throws IOException {
-    return IndexFile.load(path, IndexFile.KIND_HNSW, HnswVectorIndex::read, (h, index) -> index);
+    HnswFormat.Loaded l = HnswFormat.read(path);
+    Builder b;
+    try {
+      b = builder(l.dimension(), l.similarity()).m(l.m()).efConstruction(l.efConstruction()).defaultEf(l.defaultEf())
+          .compactionThreshold(l.compactionThreshold());
+    } catch (IllegalArgumentException e) {
+      throw new IndexFormatException(path + ": bad parameters: " + e.getMessage(), e);
+    }
+    b.built = true;
+    HnswVectorIndex index = new HnswVectorIndex(b, l.generation());
+    index.knownFields.addAll(l.fields());
+    return index;
   }
 
   // ---------------------------------------------------------------- role
@@ -171,25 +178,14 @@ public final class HnswVectorIndex implements VectorIndex {
   public void add(Document document, float[] vector) {
     Checks.document(document);
     Checks.vector(vector, dimension, "vector");
-    float[] stored = VectorOps.stored(similarity, vector);
-    writeGate.readLock().lock();
-    try {
-      Checks.open(closed, "HnswVectorIndex");
-      synchronized (stripe(document.id())) {
-        if (byId.containsKey(document.id())) {
-          throw new IllegalArgumentException("id '" + document.id() + "' is already present (use upsert to replace it)");
-        }
-        insert(document, stored, true);
-      }
-    } finally {
-      writeGate.readLock().unlock();
-    }
+    add0(document, VectorOps.stored(similarity, vector), "already present (use upsert to replace it)");
   }
 
   /**
-   * Adds the documents with {@link Builder#buildThreads} threads. Validates every row first (dimension, finite
-   * components, ids unique in the batch and absent from the index); a concurrent add of the same id by another
-   * thread can still make one row fail with {@link IllegalArgumentException}, after the rows before it were added.
+   * Adds the documents with {@link Builder#buildThreads} threads (the index's one pool, reused). Validates every
+   * row first (dimension, finite components, ids unique in the batch and absent from the index); a concurrent add
+   * of the same id by another thread can still make one row fail with {@link IllegalArgumentException}, after the
+   * rows before it were added.
    */
   @Override
   public void addAll(List<Document> documents, float[][] vectors) {
@@ -208,59 +204,74 @@ public final class HnswVectorIndex implements VectorIndex {
         throw new IllegalArgumentException("documents[" + i + "] is null");
       }
       Checks.vector(vectors[i], dimension, "vectors[" + i + "]");
-      if (!seen.add(d.id()) || byId.containsKey(d.id())) {
+      if (!seen.add(d.id()) || gen.byId().containsKey(d.id())) {
         throw new IllegalArgumentException("documents[" + i + "]: id '" + d.id() + "' is "
-            + (byId.containsKey(d.id()) ? "already present" : "repeated in the batch"));
+            + (gen.byId().containsKey(d.id()) ? "already present" : "repeated in the batch"));
       }
       stored[i] = VectorOps.stored(similarity, vectors[i]);
     }
-    ensureCapacity(graphNodes.get() + vectors.length);
-    int n = Math.min(threads, Math.max(1, vectors.length / 256));
-    AtomicInteger next = new AtomicInteger();
-    Runnable worker = () -> {
-      for (int i; (i = next.getAndIncrement()) < vectors.length; ) {
-        add0(documents.get(i), stored[i]);
-      }
-    };
-    if (n == 1) {
-      worker.run();
-      return;
+    gen.graph().reserve(gen.graph().size() + vectors.length);
+    parallel(vectors.length, i -> add0(documents.get(i), stored[i], "already present (added concurrently)"));
+  }
+
+  /**
+   * Indexes a stream of rows in bounded memory: reads {@code batch} rows at a time from {@code rows}, validates
+   * and inserts them with the index's pool, and reports progress after each batch. Rows already added stay when a
+   * later row fails (its {@link IllegalArgumentException} names the row's position in the stream).
+   *
+   * @param rows the documents and vectors (each vector as {@code add} takes it)
+   * @param sizeHint expected row count for pre-sizing and progress ({@code <= 0}: unknown)
+   * @param progress called after each batch; may be null
+   */
+  public void addAll(Iterable<Map.Entry<Document, float[]>> rows, long sizeHint, Consumer<dev.winnow.IngestProgress> progress) {
+    if (rows == null) {
+      throw new IllegalArgumentException("rows is null");
     }
-    ExecutorService pool = Executors.newFixedThreadPool(n, r -> {
-      Thread t = new Thread(r, "winnow-hnsw-add");
-      t.setDaemon(true);
-      return t;
-    });
-    try {
-      List<Future<?>> futures = new ArrayList<>();
-      for (int t = 0; t < n; t++) {
-        futures.add(pool.submit(worker));
+    Checks.open(closed, "HnswVectorIndex");
+    if (sizeHint > 0) {
+      gen.graph().reserve((int) Math.min(Integer.MAX_VALUE - 8, gen.graph().size() + sizeHint));
+    }
+    long start = System.nanoTime();
+    int batch = 1024;
+    List<Document> docs = new ArrayList<>(batch);
+    List<float[]> vecs = new ArrayList<>(batch);
+    long done = 0;
+    Iterator<Map.Entry<Document, float[]>> it = rows.iterator();
+    while (it.hasNext()) {
+      Map.Entry<Document, float[]> row = it.next();
+      if (row == null) {
+        throw new IllegalArgumentException("rows[" + (done + docs.size()) + "] is null");
       }
-      for (Future<?> f : futures) {
-        f.get();
+      docs.add(row.getKey());
+      vecs.add(row.getValue());
+      if (docs.size() == batch || !it.hasNext()) {
+        try {
+          addAll(docs, vecs.toArray(new float[0][]));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("rows from " + done + ": " + e.getMessage(), e);
+        }
+        done += docs.size();
+        docs.clear();
+        vecs.clear();
+        if (progress != null) {
+          progress.accept(new dev.winnow.IngestProgress(done, Math.max(done, sizeHint), System.nanoTime() - start));
+        }
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted during addAll", e);
-    } catch (java.util.concurrent.ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new IllegalStateException(e.getCause());
-    } finally {
-      pool.shutdownNow();
     }
   }
 
-  private void add0(Document document, float[] stored) {
+  private void add0(Document document, float[] stored, String presentRule) {
     writeGate.readLock().lock();
     try {
       Checks.open(closed, "HnswVectorIndex");
       synchronized (stripe(document.id())) {
-        if (byId.containsKey(document.id())) {
-          throw new IllegalArgumentException("id '" + document.id() + "' is already present (added concurrently)");
+        HnswGeneration g = gen;
+        if (g.byId().containsKey(document.id())) {
+          throw new IllegalArgumentException("id '" + document.id() + "' is " + presentRule);
         }
-        insert(document, stored, true);
+        knownFields.addAll(document.metadata().keySet());
+        int node = g.insert(document, stored, true);
+        g.byId().put(document.id(), node);
       }
     } finally {
       writeGate.readLock().unlock();
@@ -277,15 +288,18 @@ public final class HnswVectorIndex implements VectorIndex {
     try {
       Checks.open(closed, "HnswVectorIndex");
       synchronized (stripe(document.id())) {
-        HnswItem old = byId.get(document.id());
-        // the new item joins the graph hidden; the swap of visibility leaves no moment with both visible
-        HnswItem fresh = insert(document, stored, old == null);
-        if (old != null) {
-          old.live(false);
-          fresh.live(true);
-          removeFromGraph(old);
+        HnswGeneration g = gen;
+        int old = g.node(document.id());
+        knownFields.addAll(document.metadata().keySet());
+        // the new node joins the graph hidden; the swap of visibility leaves no moment with both visible
+        int fresh = g.insert(document, stored, old < 0);
+        if (old >= 0) {
+          g.nodes().live(old, false);
+          g.nodes().live(fresh, true);
+          g.nodes().clearDocument(old);
         }
-        replaced = old != null;
+        g.byId().put(document.id(), fresh);
+        replaced = old >= 0;
       }
     } finally {
       writeGate.readLock().unlock();
@@ -303,12 +317,13 @@ public final class HnswVectorIndex implements VectorIndex {
     try {
       Checks.open(closed, "HnswVectorIndex");
       synchronized (stripe(id)) {
-        HnswItem old = byId.remove(id);
+        HnswGeneration g = gen;
+        Integer old = g.byId().remove(id);
         if (old == null) {
           return false;
         }
-        old.live(false);
-        removeFromGraph(old);
+        g.nodes().live(old, false);
+        g.nodes().clearDocument(old);
       }
     } finally {
       writeGate.readLock().unlock();
@@ -321,40 +336,53 @@ public final class HnswVectorIndex implements VectorIndex {
   public Optional<Document> get(String id) {
     Checks.id(id);
     Checks.open(closed, "HnswVectorIndex");
-    HnswItem item = byId.get(id);
-    return item == null ? Optional.empty() : Optional.of(item.document());
+    HnswGeneration g = gen;
+    int node = g.node(id);
+    Document d = node < 0 ? null : g.nodes().document(node);
+    return Optional.ofNullable(d);
   }
 
   @Override
   public Optional<float[]> vector(String id) {
     Checks.id(id);
     Checks.open(closed, "HnswVectorIndex");
-    HnswItem item = byId.get(id);
-    return item == null ? Optional.empty() : Optional.of(item.vector().clone());
+    HnswGeneration g = gen;
+    int node = g.node(id);
+    if (node < 0) {
+      return Optional.empty();
+    }
+    float[] v = new float[dimension];
+    g.graph().vector(node, v);
+    return Optional.of(v);
   }
 
   @Override
   public boolean contains(String id) {
     Checks.id(id);
     Checks.open(closed, "HnswVectorIndex");
-    return byId.containsKey(id);
+    return gen.byId().containsKey(id);
   }
 
   @Override
   public int size() {
     Checks.open(closed, "HnswVectorIndex");
-    return byId.size();
+    return gen.byId().size();
   }
 
   /** Nodes in the graph: live documents plus tombstones not yet compacted away. */
   public int graphSize() {
     Checks.open(closed, "HnswVectorIndex");
-    return HnswGraph.nodeCount(graph);
+    return gen.graph().size();
   }
 
-  /** Node slots allocated (grows by doubling; a compaction resets it to fit the live set). */
+  /** Node slots allocated (whole pages; a compaction resets it to fit the live set). */
   public int capacity() {
-    return capacity;
+    return gen.graph().capacity();
+  }
+
+  /** Heap bytes held by vectors and links (mapped file pages excluded); documents and ids not counted. */
+  public long graphHeapBytes() {
+    return gen.graph().heapBytes();
   }
 
   @Override
@@ -363,38 +391,35 @@ public final class HnswVectorIndex implements VectorIndex {
     Checks.search(query, dimension, k, options, knownFields);
     float[] q = VectorOps.stored(similarity, query);
     Filter filter = options.filter();
-    graphLock.readLock().lock();
-    try {
-      HnswIndex<Integer, float[], HnswItem, Float> g = graph;
-      // a search cannot collect more than the graph's nodes: sizing by min(ef, nodes) keeps a huge k (up to
-      // Integer.MAX_VALUE) as cheap as k = size()
-      int ef = Math.min(options.effectiveEf(k, defaultEf), Math.max(1, HnswGraph.nodeCount(g)));
-      ScoreHeap results = new ScoreHeap(ef + 1);
-      HnswSearcher searcher = HnswSearcher.get();
-      if (filter == null) {
-        searcher.search(g, similarity, q, ef, (id, item) -> true, Integer.MAX_VALUE, results);
-        List<Hit> hits = toHits(g, results, k);
-        if (hits.size() < k && hits.size() < byId.size()) {
-          // a graph with many tombstones can strand live nodes: fall back to exact to keep the promise
-          return exact(g, q, k, null);
-        }
-        return hits;
+    HnswGeneration g = gen;
+    HnswGraph graph = g.graph();
+    NodeTable nodes = g.nodes();
+    // a search cannot collect more than the graph's nodes: sizing by min(ef, nodes) keeps a huge k (up to
+    // Integer.MAX_VALUE) as cheap as k = size()
+    int ef = Math.min(options.effectiveEf(k, defaultEf), Math.max(1, graph.size()));
+    ScoreHeap results = new ScoreHeap(ef + 1);
+    HnswSearcher searcher = HnswSearcher.get();
+    if (filter == null) {
+      searcher.search(graph, q, ef, nodes::live, Integer.MAX_VALUE, results);
+      List<Hit> hits = toHits(g, results, k);
+      if (hits.size() < k && hits.size() < g.byId().size()) {
+        // a graph with many tombstones can strand live nodes: fall back to exact to keep the promise
+        return exactOver(g, q, k, matchingNodes(g, null, new BitSet()));
       }
-      // 1. Which nodes match? (metadata only)   2. Few matches: exact over them.
-      // 3. Otherwise graph search collecting only matches, giving up once it visited more nodes than match.
-      BitSet matching = new BitSet();
-      int[] matches = matchingNodes(g, filter, matching);
-      int count = matches.length;
-      if (count > k) {
-        int visited = searcher.search(g, similarity, q, ef, (id, item) -> matching.get(id), count, results);
-        if (visited != HnswSearcher.ABORTED && results.size() >= k) {
-          return toHits(g, results, k);
-        }
-      }
-      return exactOver(g, q, k, matches);
-    } finally {
-      graphLock.readLock().unlock();
+      return hits;
     }
+    // 1. Which nodes match? (metadata only)   2. Few matches: exact over them.
+    // 3. Otherwise graph search collecting only matches, giving up once it visited more nodes than match.
+    BitSet matching = new BitSet();
+    int[] matches = matchingNodes(g, filter, matching);
+    int count = matches.length;
+    if (count > k) {
+      int visited = searcher.search(graph, q, ef, matching::get, count, results);
+      if (visited != HnswSearcher.ABORTED && results.size() >= k) {
+        return toHits(g, results, k);
+      }
+    }
+    return exactOver(g, q, k, matches);
   }
 
   /**
@@ -416,8 +441,7 @@ public final class HnswVectorIndex implements VectorIndex {
     writeGate.writeLock().lock();
     try {
       Checks.open(closed, "HnswVectorIndex");
-      HnswIndex<Integer, float[], HnswItem, Float> g = graph;
-      IndexFile.save(path, IndexFile.KIND_HNSW, similarity, dimension, out -> write(g, out));
+      HnswFormat.write(path, gen, efConstruction, defaultEf, compactionThreshold);
     } finally {
       writeGate.writeLock().unlock();
     }
@@ -429,8 +453,13 @@ public final class HnswVectorIndex implements VectorIndex {
     try {
       if (!closed) {
         closed = true;
-        byId.clear();
-        graph = newGraph(1);
+        gen = HnswGeneration.empty(dimension, similarity, m, efConstruction, seed);
+        synchronized (poolLock) {
+          if (pool != null) {
+            pool.shutdownNow();
+            pool = null;
+          }
+        }
       }
     } finally {
       writeGate.writeLock().unlock();
@@ -439,8 +468,9 @@ public final class HnswVectorIndex implements VectorIndex {
 
   @Override
   public String toString() {
+    HnswGeneration g = gen;
     return "HnswVectorIndex[" + dimension + "d " + similarity + ", M=" + m + ", efConstruction=" + efConstruction
-        + ", size=" + byId.size() + ", graph=" + HnswGraph.nodeCount(graph) + "]";
+        + ", size=" + g.byId().size() + ", graph=" + g.graph().size() + "]";
   }
 
   // ---------------------------------------------------------------- internals
@@ -449,67 +479,70 @@ public final class HnswVectorIndex implements VectorIndex {
     return stripes[(id.hashCode() & 0x7fffffff) % STRIPES];
   }
 
-  private HnswIndex<Integer, float[], HnswItem, Float> newGraph(int cap) {
-    return HnswIndex.newBuilder(dimension, Distances.forSimilarity(similarity), Math.max(1, cap))
-        .withM(m).withEfConstruction(efConstruction).withEf(1).withRemoveEnabled().build();
-  }
-
-  /** Inserts into the current graph, then publishes in byId. Caller holds the gate (read) and the id's stripe. */
-  private HnswItem insert(Document document, float[] stored, boolean visible) {
-    HnswItem item = new HnswItem(nextOrdinal.getAndIncrement(), stored, document, visible);
-    ensureCapacity(graphNodes.incrementAndGet());
-    while (true) {
-      graphLock.readLock().lock();
-      writers.acquire();
-      try {
-        graph.add(item);
-        break;
-      } catch (SizeLimitExceededException e) {
-        // another thread's reservation raced ours; grow and retry
-      } finally {
-        writers.release();
-        graphLock.readLock().unlock();
+  /** Runs {@code task(0..n-1)} on the index's pool (created once, {@code threads} daemon threads). */
+  private void parallel(int n, java.util.function.IntConsumer task) {
+    int workers = Math.min(threads, Math.max(1, n / 256));
+    AtomicInteger next = new AtomicInteger();
+    Runnable worker = () -> {
+      for (int i; (i = next.getAndIncrement()) < n; ) {
+        task.accept(i);
       }
-      ensureCapacity(capacity + 1);
-    }
-    knownFields.addAll(document.metadata().keySet());
-    byId.put(document.id(), item);
-    return item;
-  }
-
-  private void removeFromGraph(HnswItem item) {
-    graphLock.readLock().lock();
-    try {
-      graph.remove(item.id(), 0);
-    } finally {
-      graphLock.readLock().unlock();
-    }
-  }
-
-  private void ensureCapacity(int needed) {
-    if (needed <= capacity) {
+    };
+    if (workers == 1) {
+      worker.run();
       return;
     }
-    graphLock.writeLock().lock();
-    try {
-      if (needed > capacity) {
-        int cap = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(needed, 2L * capacity));
-        int pool = GraphWriters.poolSize();
-        graph.resize(cap); // hnswlib replaces the visited-set pool, sized by the processor count of now
-        writers.bound(Math.min(pool, GraphWriters.poolSize()));
-        capacity = cap;
+    ExecutorService p;
+    synchronized (poolLock) {
+      Checks.open(closed, "HnswVectorIndex");
+      if (pool == null) {
+        pool = Executors.newFixedThreadPool(threads, r -> {
+          Thread t = new Thread(r, "winnow-hnsw-build");
+          t.setDaemon(true);
+          return t;
+        });
       }
-    } finally {
-      graphLock.writeLock().unlock();
+      p = pool;
+    }
+    List<Future<?>> futures = new ArrayList<>();
+    try {
+      for (int t = 0; t < workers; t++) {
+        futures.add(p.submit(worker));
+      }
+      for (Future<?> f : futures) {
+        f.get();
+      }
+    } catch (InterruptedException e) {
+      next.set(n);
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while inserting", e);
+    } catch (ExecutionException e) {
+      next.set(n);
+      for (Future<?> f : futures) {
+        try {
+          f.get();
+        } catch (InterruptedException | ExecutionException ignored) {
+          // the first failure is the one reported
+        }
+      }
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(e.getCause());
     }
   }
 
   private void maybeCompact() {
-    int nodes = graphNodes.get();
-    int tombstones = nodes - byId.size();
+    HnswGeneration g = gen;
+    int nodes = g.graph().size();
+    int tombstones = nodes - g.byId().size();
     if (nodes >= 32 && tombstones > compactionThreshold * nodes && compactionLock.tryLock()) {
       try {
-        if (!closed && graphNodes.get() - byId.size() > compactionThreshold * graphNodes.get()) {
+        g = gen;
+        if (!closed && g.graph().size() - g.byId().size() > compactionThreshold * g.graph().size()) {
           compact0();
         }
       } finally {
@@ -519,240 +552,106 @@ public final class HnswVectorIndex implements VectorIndex {
   }
 
   private void compact0() {
-    // 1. Snapshot the live items (no lock: the diff in step 3 repairs anything that changes meanwhile).
-    // 2. Build a new graph from them with several threads; searches and writers use the old graph.
-    // 3. Pause writers; add items that appeared since the snapshot, remove those deleted or replaced since.
-    // 4. Publish the new graph; the old one (and its tombstones) becomes garbage.
-    List<HnswItem> snapshot = new ArrayList<>(byId.values());
-    int cap = Math.max(16, snapshot.size() + snapshot.size() / 4);
-    int pool = GraphWriters.poolSize();
-    HnswIndex<Integer, float[], HnswItem, Float> fresh = newGraph(cap);
-    pool = Math.min(pool, GraphWriters.poolSize());
-    try {
-      // no more inserting threads than the new graph has visited sets (see GraphWriters)
-      fresh.addAll(snapshot, Math.max(1, Math.min(threads, pool)), (done, max) -> { }, Integer.MAX_VALUE);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return;
-    }
-    writeGate.writeLock().lock();
-    try {
-      if (closed) {
+    // 1. Snapshot the live nodes (no lock: the diff in step 3 repairs anything that changes meanwhile).
+    // 2. Build a new generation from them with several threads; searches and writers use the old one.
+    // 3. Pause writers; add nodes that appeared since the snapshot, hide those deleted or replaced since.
+    // 4. Publish the new generation; the old one (and its tombstones) becomes garbage.
+    HnswGeneration old = gen;
+    List<Map.Entry<String, Integer>> snapshot = new ArrayList<>(old.byId().entrySet());
+    HnswGeneration fresh = HnswGeneration.empty(dimension, similarity, m, efConstruction, seed);
+    fresh.graph().reserve(snapshot.size());
+    int[] origin = new int[snapshot.size()];
+    int[] placed = new int[snapshot.size()];
+    parallel(snapshot.size(), i -> {
+      int src = snapshot.get(i).getValue();
+      Document d = old.nodes().document(src);
+      if (d == null) {
+        placed[i] = -1; // deleted since the snapshot; step 3 sees it gone
         return;
       }
-      List<HnswItem> missing = new ArrayList<>();
-      for (HnswItem item : byId.values()) {
-        if (fresh.get(item.id()).isEmpty()) {
-          missing.add(item);
+      float[] v = new float[dimension];
+      old.graph().vector(src, v);
+      origin[i] = src;
+      placed[i] = fresh.insert(d, v, true);
+    });
+    writeGate.writeLock().lock();
+    try {
+      if (closed || gen != old) {
+        return;
+      }
+      Map<Integer, Integer> byOrigin = new HashMap<>();
+      for (int i = 0; i < placed.length; i++) {
+        if (placed[i] >= 0) {
+          byOrigin.put(origin[i], placed[i]);
         }
       }
-      int freshCap = Math.max(cap, HnswGraph.nodeCount(fresh) + missing.size() + 16);
-      if (freshCap > cap) {
-        int before = GraphWriters.poolSize();
-        fresh.resize(freshCap);
-        pool = Math.min(before, GraphWriters.poolSize());
-        cap = freshCap;
-      }
-      for (HnswItem item : missing) {
-        fresh.add(item);
-      }
-      for (HnswItem item : snapshot) {
-        if (!item.live() || byId.get(item.document().id()) != item) {
-          fresh.remove(item.id(), 0);
+      for (Map.Entry<String, Integer> e : old.byId().entrySet()) {
+        Integer f = byOrigin.remove(e.getValue());
+        if (f != null) {
+          fresh.byId().put(e.getKey(), f);
+        } else {
+          float[] v = new float[dimension];
+          old.graph().vector(e.getValue(), v);
+          fresh.byId().put(e.getKey(), fresh.insert(old.nodes().document(e.getValue()), v, true));
         }
       }
-      graphLock.writeLock().lock();
-      try {
-        graph = fresh;
-        capacity = cap;
-        writers.bound(pool);
-        graphNodes.set(HnswGraph.nodeCount(fresh));
-      } finally {
-        graphLock.writeLock().unlock();
+      for (int stale : byOrigin.values()) {
+        fresh.nodes().live(stale, false); // deleted or replaced during the rebuild
+        fresh.nodes().clearDocument(stale);
       }
+      gen = fresh;
     } finally {
       writeGate.writeLock().unlock();
     }
   }
 
-  /** Node ids of live items passing {@code filter} (all live items when null), also set in {@code into}. */
-  private int[] matchingNodes(HnswIndex<Integer, float[], HnswItem, Float> g, Filter filter, BitSet into) {
-    java.util.concurrent.atomic.AtomicReferenceArray<Object> nodes = HnswGraph.nodes(g);
-    int n = Math.min(HnswGraph.nodeCount(g), nodes.length());
-    IntArrayList out = new IntArrayList();
+  /** Live nodes passing {@code filter} (all live nodes when null), also set in {@code into}. */
+  private static int[] matchingNodes(HnswGeneration g, Filter filter, BitSet into) {
+    int n = g.graph().size();
+    NodeTable nodes = g.nodes();
+    int[] out = new int[16];
+    int count = 0;
     for (int i = 0; i < n; i++) {
-      Object node = nodes.get(i);
-      if (node == null) {
+      if (!nodes.live(i)) {
         continue;
       }
-      HnswItem item = HnswGraph.item(node);
-      if (item.live() && !HnswGraph.deleted(node) && (filter == null || filter.test(item.document().metadata()))) {
-        out.add(i);
+      Document d = nodes.document(i);
+      if (d != null && (filter == null || filter.test(d.metadata()))) {
+        if (count == out.length) {
+          out = java.util.Arrays.copyOf(out, count * 2);
+        }
+        out[count++] = i;
         into.set(i);
       }
     }
-    return out.toArray();
+    return java.util.Arrays.copyOf(out, count);
   }
 
-  private List<Hit> exact(HnswIndex<Integer, float[], HnswItem, Float> g, float[] q, int k, Filter filter) {
-    return exactOver(g, q, k, matchingNodes(g, filter, new BitSet()));
-  }
-
-  private List<Hit> exactOver(HnswIndex<Integer, float[], HnswItem, Float> g, float[] q, int k, int[] nodeIds) {
-    java.util.concurrent.atomic.AtomicReferenceArray<Object> nodes = HnswGraph.nodes(g);
+  private List<Hit> exactOver(HnswGeneration g, float[] q, int k, int[] nodeIds) {
     ScoreHeap top = new ScoreHeap(Math.min(k, nodeIds.length) + 1);
+    float[] scratch = new float[dimension];
     for (int id : nodeIds) {
-      top.offer(VectorOps.score(similarity, q, HnswGraph.item(nodes.get(id)).vector()), id, k);
+      top.offer(g.graph().score(q, id, scratch), id, k);
     }
     return toHits(g, top, k);
   }
 
-  /** Maps (score, node id) pairs to hits: live items only, one per document id, best first, at most k. */
-  private List<Hit> toHits(HnswIndex<Integer, float[], HnswItem, Float> g, ScoreHeap heap, int k) {
-    java.util.concurrent.atomic.AtomicReferenceArray<Object> nodes = HnswGraph.nodes(g);
+  /** Maps (score, node) pairs to hits: live nodes only, one per document id, best first, at most k. */
+  private static List<Hit> toHits(HnswGeneration g, ScoreHeap heap, int k) {
     Map<String, Hit> best = new HashMap<>();
+    NodeTable nodes = g.nodes();
     for (int i = 0; i < heap.size(); i++) {
-      HnswItem item = HnswGraph.item(nodes.get(heap.idAt(i)));
-      if (!item.live()) {
+      int node = heap.idAt(i);
+      Document d = nodes.document(node);
+      if (d == null || !nodes.live(node)) {
         continue;
       }
-      Hit h = new Hit(item.document().id(), heap.scoreAt(i));
+      Hit h = new Hit(d.id(), heap.scoreAt(i));
       best.merge(h.id(), h, (a, b) -> a.compareTo(b) <= 0 ? a : b);
     }
     List<Hit> hits = new ArrayList<>(best.values());
     Collections.sort(hits);
     return hits.size() > k ? new ArrayList<>(hits.subList(0, k)) : hits;
-  }
-
-  // ---------------------------------------------------------------- persistence
-
-  private void write(HnswIndex<Integer, float[], HnswItem, Float> g, IndexFile.Out out) throws IOException {
-    java.util.concurrent.atomic.AtomicReferenceArray<Object> nodes = HnswGraph.nodes(g);
-    int n = HnswGraph.nodeCount(g);
-    out.i32(m);
-    out.i32(efConstruction);
-    out.i32(defaultEf);
-    out.f64(compactionThreshold);
-    out.i32(n);
-    for (int i = 0; i < n; i++) {
-      Object node = nodes.get(i);
-      HnswItem item = HnswGraph.item(node);
-      boolean live = item.live() && !HnswGraph.deleted(node);
-      out.u8(live ? 1 : 0);
-      if (live) {
-        out.document(item.document());
-      }
-      out.floats(item.vector(), 0, dimension);
-      MutableIntList[] conns = HnswGraph.connections(node);
-      out.u8(conns.length);
-      for (MutableIntList level : conns) {
-        synchronized (node) {
-          out.i32(level.size());
-          for (int j = 0; j < level.size(); j++) {
-            out.i32(level.get(j));
-          }
-        }
-      }
-    }
-    Object ep = HnswGraph.entryPoint(g);
-    out.i32(ep == null ? -1 : HnswGraph.id(ep));
-  }
-
-  private static HnswVectorIndex read(IndexFile.In in) throws IOException {
-    IndexFile.Header h = in.header();
-    int m = in.i32();
-    int efc = in.i32();
-    int ef = in.i32();
-    double threshold = in.f64();
-    Builder b;
-    try {
-      b = builder(h.dimension(), h.similarity()).m(m).efConstruction(efc).defaultEf(ef).compactionThreshold(threshold);
-    } catch (IllegalArgumentException e) {
-      throw in.error("bad parameters: " + e.getMessage());
-    }
-    // Allocation follows what the file holds: the node count is bounded by the bytes left (each node takes at
-    // least flags + vector + level count + one neighbour count), neighbour lists are sized by their stored lengths,
-    // and the level count by what hnswlib can draw for this M, so no count can demand more than the file proves.
-    int d = h.dimension();
-    int n = in.count("node", Integer.MAX_VALUE - 64, 1 + 4 * d + 1 + 4);
-    HnswVectorIndex index = new HnswVectorIndex(b, Math.max(16, n + n / 4));
-    Object[] nodes = new Object[n];
-    int maxM0 = 2 * m;
-    int maxLevels = maxLevelCount(m);
-    int topLevel = -1;
-    for (int i = 0; i < n; i++) {
-      int flags = in.u8();
-      if (flags > 1) {
-        throw in.error("node " + i + ": unknown flags " + flags);
-      }
-      boolean live = flags == 1;
-      Document doc = live ? in.document() : null;
-      float[] v = in.vector();
-      int levels = in.u8();
-      if (levels < 1 || levels > maxLevels) {
-        throw in.error("node " + i + ": " + levels + " levels, expected 1.." + maxLevels + " for M = " + m);
-      }
-      if ((long) levels * 4 > in.remaining()) {
-        throw in.error("node " + i + ": " + levels + " neighbour counts do not fit in " + in.remaining() + " bytes");
-      }
-      MutableIntList[] conns = new MutableIntList[levels];
-      for (int l = 0; l < levels; l++) {
-        int c = in.i32();
-        int max = l == 0 ? maxM0 : m;
-        if (c < 0 || c > max || (long) c * 4 > in.remaining()) {
-          throw in.error("node " + i + " level " + l + ": neighbour count " + c + " is out of range [0, " + max
-              + "] (M = " + m + "; layer 0 keeps 2M) or exceeds the " + in.remaining() + " bytes left");
-        }
-        IntArrayList list = new IntArrayList(c); // hnswlib grows it when later inserts link here
-        for (int j = 0; j < c; j++) {
-          int t = in.i32();
-          if (t < 0 || t >= n || t == i) {
-            throw in.error("node " + i + " level " + l + ": neighbour " + t + " out of range [0, " + n + ") or self");
-          }
-          list.add(t);
-        }
-        conns[l] = list;
-      }
-      topLevel = Math.max(topLevel, levels - 1);
-      HnswItem item = new HnswItem(i, v, doc, live);
-      if (live) {
-        if (index.byId.putIfAbsent(doc.id(), item) != null) {
-          throw in.error("duplicate id '" + doc.id() + "'");
-        }
-        index.knownFields.addAll(doc.metadata().keySet());
-      }
-      nodes[i] = HnswGraph.newNode(i, conns, item, !live);
-    }
-    int ep = in.i32();
-    if (n == 0 ? ep != -1 : (ep < 0 || ep >= n)) {
-      throw in.error("entry point " + ep + " out of range for " + n + " nodes");
-    }
-    for (int i = 0; i < n; i++) {
-      MutableIntList[] conns = HnswGraph.connections(nodes[i]);
-      for (int l = 0; l < conns.length; l++) {
-        for (int j = 0; j < conns[l].size(); j++) {
-          if (HnswGraph.connections(nodes[conns[l].get(j)]).length <= l) {
-            throw in.error("node " + i + " links to node " + conns[l].get(j) + " on level " + l + " it does not reach");
-          }
-        }
-      }
-    }
-    if (n > 0 && HnswGraph.connections(nodes[ep]).length - 1 != topLevel) {
-      throw in.error("entry point " + ep + " is not on the top level " + topLevel);
-    }
-    HnswGraph.install(index.graph, nodes, ep);
-    index.graphNodes.set(n);
-    index.nextOrdinal.set(n);
-    return index;
-  }
-
-  /**
-   * The most levels a node can have in a graph of this M: hnswlib 1.2.1 draws a node's top level as
-   * {@code floor(-ln(u) / ln(M))} with {@code u = nextDouble()}, at least 2^-53 when not 0, so the top level is at
-   * most {@code 53 ln 2 / ln M}; one level of slack absorbs rounding. M = 2: 55, M = 16: 15, M = 512: 7.
-   */
-  static int maxLevelCount(int m) {
-    return 2 + (int) Math.floor(53 * Math.log(2) / Math.log(m));
   }
 
   // ---------------------------------------------------------------- builder
@@ -771,6 +670,7 @@ public final class HnswVectorIndex implements VectorIndex {
     private int initialCapacity = 1024;
     private double compactionThreshold = 0.25;
     private int threads = Runtime.getRuntime().availableProcessors();
+    private long seed = 42;
     private final Set<String> set = new HashSet<>();
     private boolean built;
 
@@ -833,7 +733,7 @@ public final class HnswVectorIndex implements VectorIndex {
       return this;
     }
 
-    /** Node slots to allocate up front; the index doubles them as needed. Default 1024, range [1, 2^30]. */
+    /** Node slots to allocate up front (a capacity hint); the index grows by pages as needed. Default 1024, range [1, 2^30]. */
     public Builder initialCapacity(int initialCapacity) {
       if (initialCapacity < 1 || initialCapacity > (1 << 30)) {
         throw new IllegalArgumentException("initialCapacity must be in [1, 2^30], got " + initialCapacity);
@@ -857,8 +757,7 @@ public final class HnswVectorIndex implements VectorIndex {
     }
 
     /**
-     * Threads for {@link #addAll} and compaction. Default: available processors; range [1, 256]. Graph inserts are
-     * bounded by the processor count anyway (see the class comment), so more threads than that add nothing.
+     * Threads for {@link #addAll} and compaction. Default: available processors; range [1, 256]. More threads than cores add nothing.
      */
     public Builder buildThreads(int threads) {
       if (threads < 1 || threads > 256) {
@@ -869,13 +768,25 @@ public final class HnswVectorIndex implements VectorIndex {
       return this;
     }
 
+    /**
+     * Seed of the random level draws. Default 42. With one build thread, the same inserts give the same graph;
+     * with several, the interleaving of threads varies the graph anyway.
+     */
+    public Builder seed(long seed) {
+      once("seed");
+      this.seed = seed;
+      return this;
+    }
+
     /** The empty index. */
     public HnswVectorIndex build() {
       if (built) {
         throw new IllegalStateException("builder already used");
       }
       built = true;
-      return new HnswVectorIndex(this, initialCapacity);
+      HnswGeneration g = HnswGeneration.empty(dimension, similarity, m, efConstruction, seed);
+      g.graph().reserve(initialCapacity);
+      return new HnswVectorIndex(this, g);
     }
   }
 }

@@ -1,6 +1,7 @@
 /**
- * Vector indexes: {@link dev.winnow.index.HnswVectorIndex} (approximate, HNSW graph built by hnswlib-java) and
- * {@link dev.winnow.index.FlatVectorIndex} (exact scan). Both implement {@link dev.winnow.VectorIndex} and save
+ * Vector indexes: {@link dev.winnow.index.HnswVectorIndex} (approximate, Winnow's own HNSW graph, memory-mapped
+ * when opened), {@link dev.winnow.index.HnswlibVectorIndex} (the hnswlib-java library through its public API) and
+ * {@link dev.winnow.index.FlatVectorIndex} (exact scan). All implement {@link dev.winnow.VectorIndex} and save
  * to Winnow's versioned index format ({@code docs/index-format.md}). {@code dev.winnow.index.internal} holds
  * non-API code with no compatibility promise.
  */

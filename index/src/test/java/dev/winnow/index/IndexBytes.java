@@ -88,6 +88,24 @@ final class IndexBytes {
 
   /** Recomputes the CRC32C of a complete file after an edit, so only the parser's checks stand in the way. */
   static void fixChecksum(byte[] file) {
+    ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
+    if (file.length >= 24 + 64 + 5 * 24 + 16 && b.getInt(8) == 2) {
+      // version 2: a CRC32C per section (in the table at byte 88) and one of header + table in the trailer
+      for (int s = 0; s < 5; s++) {
+        int e = 88 + 24 * s;
+        long off = b.getLong(e);
+        long len = b.getLong(e + 8);
+        if (off >= 0 && len >= 0 && off + len <= file.length) {
+          CRC32C c = new CRC32C();
+          c.update(file, (int) off, (int) len);
+          b.putInt(e + 16, (int) c.getValue());
+        }
+      }
+      CRC32C c = new CRC32C();
+      c.update(file, 0, 88 + 5 * 24);
+      b.putInt(file.length - 8, (int) c.getValue());
+      return;
+    }
     CRC32C crc = new CRC32C();
     crc.update(file, 0, file.length - 8);
     ByteBuffer.wrap(file, file.length - 8, 4).order(ByteOrder.LITTLE_ENDIAN).putInt((int) crc.getValue());

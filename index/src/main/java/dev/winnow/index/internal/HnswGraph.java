@@ -1,118 +1,398 @@
 package dev.winnow.index.internal;
 
-import com.github.jelmerk.hnswlib.core.hnsw.HnswIndex;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
-import java.lang.invoke.VarHandle;
-import java.util.concurrent.atomic.AtomicReferenceArray;
-import org.eclipse.collections.api.list.primitive.MutableIntList;
-import org.eclipse.collections.api.map.primitive.MutableObjectIntMap;
+import dev.winnow.Similarity;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Read and write access to the graph inside hnswlib-core 1.2.1's {@link HnswIndex} (nodes, their per-level
- * neighbour lists, the entry point), which the library keeps private. Winnow needs it to search with a filter
- * and a per-call {@code ef} without boxing, and to save and load the graph in its own format instead of Java
- * serialization. Bound to hnswlib 1.2.1's field layout; a different version fails fast here with a clear error.
+ * Storage of Winnow's HNSW graph in primitive pages: no per-node objects, no boxing. Node ids are dense, assigned in
+ * insertion order and never reused.
  *
- * <p>Thread-safety follows hnswlib: a node's neighbour lists are read while holding the node's monitor, as
- * hnswlib does when it writes them.
+ * <ul>
+ *   <li>Vectors (stored form) in pages of {@link #pageSize()} nodes: {@code float[page * dimension]} on the heap, or a
+ *       read-only {@link FloatBuffer} over a memory-mapped file section for the nodes an opened file holds.
+ *   <li>Layer 0 neighbours in pages of {@code page * (2M + 1)} ints: per node a count then up to 2M ids. A mapped
+ *       page is copied to the heap the first time a writer changes a list in it (copy on write).
+ *   <li>Upper layers (about one node in M has any) as one {@code int[]} per such node, {@code M + 1} ints a
+ *       layer; a node's top level in one byte.
+ * </ul>
+ *
+ * <p>Neighbour lists are guarded by striped monitors ({@link #lock}); readers copy a list under its monitor,
+ * which also publishes the vector of every node id they find there (a node's vector is written before any list
+ * names it). Page tables grow by copy and are republished through volatile fields, so readers never see a
+ * half-grown table. Thread-safe.
  */
 public final class HnswGraph {
-  private static final VarHandle NODES;
-  private static final VarHandle NODE_COUNT;
-  private static final VarHandle ENTRY_POINT;
-  private static final VarHandle LOOKUP;
-  private static final VarHandle CONNECTIONS;
-  private static final VarHandle ITEM;
-  private static final VarHandle DELETED;
-  private static final VarHandle ID;
-  private static final MethodHandle NEW_NODE;
-  private static final Class<?> NODE;
+  private final int pageBits;
+  private final int page;
+  private final int mask;
+  private static final int LOCKS = 1 << 10;
 
-  static {
-    try {
-      MethodHandles.Lookup idx = MethodHandles.privateLookupIn(HnswIndex.class, MethodHandles.lookup());
-      NODE = Class.forName(HnswIndex.class.getName() + "$Node");
-      MethodHandles.Lookup node = MethodHandles.privateLookupIn(NODE, MethodHandles.lookup());
-      NODES = idx.findVarHandle(HnswIndex.class, "nodes", AtomicReferenceArray.class);
-      NODE_COUNT = idx.findVarHandle(HnswIndex.class, "nodeCount", int.class);
-      ENTRY_POINT = idx.findVarHandle(HnswIndex.class, "entryPoint", NODE);
-      LOOKUP = idx.findVarHandle(HnswIndex.class, "lookup", MutableObjectIntMap.class);
-      CONNECTIONS = node.findVarHandle(NODE, "connections", MutableIntList[].class);
-      ITEM = node.findVarHandle(NODE, "item", Object.class);
-      DELETED = node.findVarHandle(NODE, "deleted", boolean.class);
-      ID = node.findVarHandle(NODE, "id", int.class);
-      NEW_NODE = node.findConstructor(NODE,
-          MethodType.methodType(void.class, int.class, MutableIntList[].class, Object.class, boolean.class));
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      throw new ExceptionInInitializerError(new IllegalStateException(
-          "hnswlib-core's internals differ from version 1.2.1, which Winnow's HNSW index is written against: " + e, e));
-    }
-  }
+  private final int dimension;
+  private final Similarity similarity;
+  private final int m;
+  private final int maxM0;
+  private final int stride0;
+  private final int stride;
 
-  private HnswGraph() {}
+  private volatile float[][] vectorPages = new float[0][];
+  private volatile FloatBuffer[] mappedVectors = new FloatBuffer[0];
+  private volatile int[][] level0Pages = new int[0][];
+  private volatile IntBuffer[] mappedLevel0 = new IntBuffer[0];
+  private volatile byte[][] levelPages = new byte[0][];
+  /** page, slot, level - 1: count then ids; an empty list may be a 1-int array until it first gets links. */
+  private volatile int[][][][] upperPages = new int[0][][][];
+  private final AtomicInteger size = new AtomicInteger();
+  /** Entry point packed as {@code level << 32 | node}, or -1 when empty. */
+  private volatile long entry = -1;
+  private final Object growLock = new Object();
+  private volatile int allocatedPages;
+  private final Object[] locks = new Object[LOCKS];
 
-  /** The node slots (length = capacity; slots at or past {@link #nodeCount} are null). */
-  @SuppressWarnings("unchecked")
-  public static AtomicReferenceArray<Object> nodes(HnswIndex<?, ?, ?, ?> g) {
-    return (AtomicReferenceArray<Object>) NODES.getVolatile(g);
-  }
-
-  /** Number of node slots used, tombstones included. A plain read; exact when no add is in flight. */
-  public static int nodeCount(HnswIndex<?, ?, ?, ?> g) {
-    return (int) NODE_COUNT.getVolatile(g);
-  }
-
-  /** The entry point node, or null when the graph is empty. */
-  public static Object entryPoint(HnswIndex<?, ?, ?, ?> g) {
-    return ENTRY_POINT.getVolatile(g);
-  }
-
-  /** A node's neighbour lists, one per level (index 0 = bottom layer). Read a list under the node's monitor. */
-  public static MutableIntList[] connections(Object node) {
-    return (MutableIntList[]) CONNECTIONS.get(node);
-  }
-
-  /** A node's slot index. */
-  public static int id(Object node) {
-    return (int) ID.get(node);
-  }
-
-  public static HnswItem item(Object node) {
-    return (HnswItem) ITEM.getVolatile(node);
-  }
-
-  /** Whether hnswlib marked the node removed (a tombstone). */
-  public static boolean deleted(Object node) {
-    return (boolean) DELETED.getVolatile(node);
-  }
-
-  /** A node for {@link #install}. */
-  public static Object newNode(int id, MutableIntList[] connections, HnswItem item, boolean deleted) {
-    try {
-      return NEW_NODE.invoke(id, connections, (Object) item, deleted);
-    } catch (Throwable t) {
-      throw new IllegalStateException("cannot create an hnswlib node", t);
+  public HnswGraph(int dimension, Similarity similarity, int m) {
+    this.dimension = dimension;
+    this.similarity = similarity;
+    this.m = m;
+    this.maxM0 = 2 * m;
+    this.stride0 = maxM0 + 1;
+    this.stride = m + 1;
+    this.pageBits = pageBits(dimension, m);
+    this.page = 1 << pageBits;
+    this.mask = page - 1;
+    for (int i = 0; i < LOCKS; i++) {
+      locks[i] = new Object();
     }
   }
 
   /**
-   * Fills an empty graph (built with capacity {@code >= nodes.length}) with loaded nodes. Node {@code i} must
-   * have id {@code i}; {@code entryPoint} is a node index or -1. Live (non-deleted) items are registered under
-   * their ids. Call before the graph is shared.
+   * Nodes per page as a power of two: 2^11 (3.3 MiB of 384-d vectors and M = 16 links a page) down to 2^4 for
+   * the largest dimensions and M, so that one page stays within about 8 MiB.
    */
-  @SuppressWarnings("unchecked")
-  public static void install(HnswIndex<Integer, float[], HnswItem, Float> g, Object[] nodes, int entryPoint) {
-    AtomicReferenceArray<Object> slots = nodes(g);
-    MutableObjectIntMap<Object> lookup = (MutableObjectIntMap<Object>) LOOKUP.get(g);
-    for (int i = 0; i < nodes.length; i++) {
-      slots.set(i, nodes[i]);
-      if (!deleted(nodes[i])) {
-        lookup.put(item(nodes[i]).id(), i);
+  static int pageBits(int dimension, int m) {
+    int bits = 11;
+    long perNode = 4L * dimension + 4L * (2 * m + 1);
+    while (bits > 4 && perNode << bits > (8L << 20)) {
+      bits--;
+    }
+    return bits;
+  }
+
+  /** Nodes per page. */
+  public int pageSize() {
+    return page;
+  }
+
+  public int dimension() {
+    return dimension;
+  }
+
+  public Similarity similarity() {
+    return similarity;
+  }
+
+  public int m() {
+    return m;
+  }
+
+  /** Max neighbours on {@code level}: 2M on layer 0, M above. */
+  public int maxConn(int level) {
+    return level == 0 ? maxM0 : m;
+  }
+
+  /** Nodes allocated (ids {@code [0, size)}), tombstones included. */
+  public int size() {
+    return size.get();
+  }
+
+  /** Node slots in the pages allocated so far (heap and mapped). */
+  public int capacity() {
+    return allocatedPages * page;
+  }
+
+  public long entry() {
+    return entry;
+  }
+
+  public static int entryNode(long entry) {
+    return (int) entry;
+  }
+
+  public static int entryLevel(long entry) {
+    return (int) (entry >>> 32);
+  }
+
+  public void entry(int node, int level) {
+    entry = ((long) level << 32) | (node & 0xffffffffL);
+  }
+
+  public Object lock(int node) {
+    return locks[node & (LOCKS - 1)];
+  }
+
+  /** Sizes the page tables for {@code nodes} nodes (a capacity hint; the pages themselves come on demand). */
+  public void reserve(int nodes) {
+    synchronized (growLock) {
+      growTables((int) ((nodes + (long) page - 1) >>> pageBits));
+    }
+  }
+
+  /**
+   * Allocates a node with {@code vector} (stored form, copied) on layers {@code 0..level}; it has no neighbours yet
+   * and is not reachable until a list names it.
+   */
+  public int allocate(float[] vector, int level) {
+    return allocate(vector, level, true);
+  }
+
+  /**
+   * As {@link #allocate(float[], int)}; {@code fullUpper} false leaves the upper lists empty and sized by their
+   * first {@link #setNeighboursLocked} (for loading, where the file, not M, sizes them).
+   */
+  public int allocate(float[] vector, int level, boolean fullUpper) {
+    int id = size.getAndIncrement();
+    if (id < 0) {
+      size.decrementAndGet();
+      throw new IllegalStateException("the graph is full (2^31 nodes)");
+    }
+    int pg = id >>> pageBits;
+    ensurePage(pg);
+    int slot = id & mask;
+    System.arraycopy(vector, 0, vectorPages[pg], slot * dimension, dimension);
+    levelPages[pg][slot] = (byte) level;
+    if (level > 0) {
+      int[][] u = new int[level][];
+      for (int l = 0; l < level; l++) {
+        u[l] = new int[fullUpper ? stride : 1];
+      }
+      upperPages[pg][slot] = u;
+    }
+    return id;
+  }
+
+  private void ensurePage(int pg) {
+    float[][] v = vectorPages;
+    if (pg < v.length && v[pg] != null) {
+      return;
+    }
+    synchronized (growLock) {
+      if (pg >= vectorPages.length) {
+        growTables(Math.max(pg + 1, Math.min(vectorPages.length * 2, vectorPages.length + 1024)));
+      }
+      if (vectorPages[pg] == null) {
+        level0Pages[pg] = new int[page * stride0];
+        levelPages[pg] = new byte[page];
+        upperPages[pg] = new int[page][][];
+        // the new page goes into a copy of the table, published whole: a reader that sees it sees the rest
+        float[][] vp = vectorPages.clone();
+        vp[pg] = new float[page * dimension];
+        allocatedPages++;
+        vectorPages = vp;
       }
     }
-    NODE_COUNT.setVolatile(g, nodes.length);
-    ENTRY_POINT.setVolatile(g, entryPoint < 0 ? null : nodes[entryPoint]);
+  }
+
+  /** Grows the page tables to {@code pages} entries; caller holds growLock. */
+  private void growTables(int pages) {
+    if (pages <= vectorPages.length) {
+      return;
+    }
+    level0Pages = Arrays.copyOf(level0Pages, pages);
+    levelPages = Arrays.copyOf(levelPages, pages);
+    upperPages = Arrays.copyOf(upperPages, pages);
+    mappedVectors = Arrays.copyOf(mappedVectors, pages);
+    mappedLevel0 = Arrays.copyOf(mappedLevel0, pages);
+    vectorPages = Arrays.copyOf(vectorPages, pages);
+  }
+
+  // ------------------------------------------------------------------------------------------------ vectors
+
+  public int level(int node) {
+    return levelPages[node >>> pageBits][node & mask];
+  }
+
+  /** Score of stored-form {@code q} against node {@code node}; {@code scratch} (length ≥ dimension) serves mapped pages. */
+  public float score(float[] q, int node, float[] scratch) {
+    int pg = node >>> pageBits;
+    float[] p = vectorPages[pg];
+    int off = (node & mask) * dimension;
+    if (p != null) {
+      return VectorOps.score(similarity, q, p, off);
+    }
+    mappedVectors[pg].get(off, scratch, 0, dimension);
+    return VectorOps.score(similarity, q, scratch, 0);
+  }
+
+  /** Copies node {@code node}'s vector into {@code into[0, dimension)}. */
+  public void vector(int node, float[] into) {
+    int pg = node >>> pageBits;
+    float[] p = vectorPages[pg];
+    int off = (node & mask) * dimension;
+    if (p != null) {
+      System.arraycopy(p, off, into, 0, dimension);
+    } else {
+      mappedVectors[pg].get(off, into, 0, dimension);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------ neighbours
+
+  /** Copies the neighbours of {@code node} on {@code level} into {@code into} (grown if short); returns the count. */
+  public int neighbours(int node, int level, int[][] into) {
+    synchronized (lock(node)) {
+      return neighboursLocked(node, level, into);
+    }
+  }
+
+  /** As {@link #neighbours} for a caller that holds {@link #lock}{@code (node)}. */
+  public int neighboursLocked(int node, int level, int[][] into) {
+    int pg = node >>> pageBits;
+    int slot = node & mask;
+    int[] arr;
+    int off;
+    if (level == 0) {
+      arr = level0Pages[pg];
+      off = slot * stride0;
+      if (arr == null) {
+        IntBuffer b = mappedLevel0[pg];
+        int n = b.get(off);
+        int[] dst = room(into, n);
+        b.get(off + 1, dst, 0, n);
+        return n;
+      }
+    } else {
+      int[][] u = upperPages[pg][slot];
+      if (u == null || level > u.length) {
+        return 0;
+      }
+      arr = u[level - 1];
+      off = 0;
+    }
+    int n = arr[off];
+    int[] dst = room(into, n);
+    System.arraycopy(arr, off + 1, dst, 0, n);
+    return n;
+  }
+
+  private static int[] room(int[][] into, int n) {
+    if (into[0].length < n) {
+      into[0] = new int[Math.max(n, into[0].length * 2)];
+    }
+    return into[0];
+  }
+
+  /** Replaces the neighbours of {@code node} on {@code level}; the caller holds {@link #lock}{@code (node)}. */
+  public void setNeighboursLocked(int node, int level, int[] ids, int n) {
+    if (n > maxConn(level)) {
+      throw new IllegalArgumentException(n + " neighbours exceed " + maxConn(level) + " on level " + level);
+    }
+    int pg = node >>> pageBits;
+    int slot = node & mask;
+    int[] arr;
+    int off;
+    if (level == 0) {
+      arr = level0Pages[pg];
+      if (arr == null) {
+        arr = materialize(pg);
+      }
+      off = slot * stride0;
+    } else {
+      int[][] u = upperPages[pg][slot];
+      if (u == null || level > u.length) {
+        throw new IllegalArgumentException("node " + node + " is not on level " + level);
+      }
+      arr = u[level - 1];
+      if (arr.length < n + 1) {
+        arr = u[level - 1] = new int[n == 0 ? 1 : stride];
+      }
+      off = 0;
+    }
+    System.arraycopy(ids, 0, arr, off + 1, n);
+    arr[off] = n;
+  }
+
+  /** Copies a mapped layer-0 page to the heap so it can change (copy on write). */
+  private int[] materialize(int pg) {
+    synchronized (growLock) {
+      int[] arr = level0Pages[pg];
+      if (arr != null) {
+        return arr;
+      }
+      IntBuffer b = mappedLevel0[pg];
+      arr = new int[page * stride0];
+      // the lists of this page may be read concurrently from the mapped copy; they do not change there
+      b.get(0, arr, 0, Math.min(arr.length, b.limit()));
+      int[][] lp = level0Pages.clone();
+      lp[pg] = arr;
+      level0Pages = lp;
+      return arr;
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------ mapped base
+
+  /**
+   * Installs {@code nodes} nodes read from a file: their vectors and layer-0 lists stay in the mapped buffers
+   * (one per page: {@code page * dimension} floats and {@code page * (2M + 1)} ints, the last page possibly
+   * shorter), levels and upper lists on the heap. Only on an empty graph.
+   */
+  public void installMapped(int nodes, FloatBuffer[] vectors, IntBuffer[] level0, byte[] levels, int[][][] upper,
+      long entry) {
+    synchronized (growLock) {
+      if (size.get() != 0) {
+        throw new IllegalStateException("installMapped on a non-empty graph");
+      }
+      int pages = (nodes + page - 1) >>> pageBits;
+      mappedVectors = Arrays.copyOf(vectors, Math.max(pages, 1));
+      mappedLevel0 = Arrays.copyOf(level0, Math.max(pages, 1));
+      int n = Math.max(pages, 1);
+      float[][] vp = new float[n][];
+      int[][] lp = new int[n][];
+      byte[][] lv = new byte[n][];
+      int[][][][] up = new int[n][][][];
+      for (int p = 0; p < pages; p++) {
+        lv[p] = new byte[page];
+        up[p] = new int[page][][];
+        int from = p * page;
+        int to = Math.min(nodes, from + page);
+        System.arraycopy(levels, from, lv[p], 0, to - from);
+        System.arraycopy(upper, from, up[p], 0, to - from);
+      }
+      // the last page, if partial, takes new nodes: give it heap storage holding the mapped part
+      if (nodes % page != 0) {
+        int last = pages - 1;
+        float[] v = new float[page * dimension];
+        vectors[last].get(0, v, 0, vectors[last].limit());
+        vp[last] = v;
+        int[] l = new int[page * stride0];
+        level0[last].get(0, l, 0, level0[last].limit());
+        lp[last] = l;
+        mappedVectors[last] = null;
+        mappedLevel0[last] = null;
+      }
+      levelPages = lv;
+      upperPages = up;
+      level0Pages = lp;
+      vectorPages = vp;
+      allocatedPages = pages;
+      size.set(nodes);
+      this.entry = entry;
+    }
+  }
+
+  /** Heap bytes of vectors and neighbour pages (mapped pages excluded). */
+  public long heapBytes() {
+    long b = 0;
+    for (float[] p : vectorPages) {
+      b += p == null ? 0 : 4L * p.length;
+    }
+    for (int[] p : level0Pages) {
+      b += p == null ? 0 : 4L * p.length;
+    }
+    for (byte[] p : levelPages) {
+      b += p == null ? 0 : p.length;
+    }
+    return b;
   }
 }

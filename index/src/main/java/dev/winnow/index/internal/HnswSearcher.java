@@ -1,15 +1,13 @@
 package dev.winnow.index.internal;
 
-import com.github.jelmerk.hnswlib.core.hnsw.HnswIndex;
-import dev.winnow.Similarity;
-import java.util.concurrent.atomic.AtomicReferenceArray;
-import org.eclipse.collections.api.list.primitive.MutableIntList;
+import java.util.Arrays;
 
 /**
- * Best-first HNSW search over an hnswlib graph with a per-call {@code ef}, an acceptance test (live and, with a
- * filter, matching) and a visit limit, on primitive scores (Lucene's {@code HnswGraphSearcher} design). Nodes
- * that fail the test still guide the traversal; only accepted ones enter the results. One instance per thread
- * ({@link #get()}): it owns the visited marks and scratch buffers. Not thread-safe.
+ * Best-first search of an {@link HnswGraph} on primitive scores (Lucene's {@code HnswGraphSearcher} design): greedy
+ * descent through the upper layers, then a beam of width {@code ef} on a layer, with an acceptance test and a
+ * visit limit. Nodes that fail the test still guide the traversal; only accepted ones enter the results. Used both
+ * by queries and by the builder. One instance per thread ({@link #get()}): it owns the visited marks and scratch
+ * buffers. Not thread-safe.
  */
 public final class HnswSearcher {
   /** Returned by {@link #search} when the visit limit was hit. */
@@ -19,7 +17,8 @@ public final class HnswSearcher {
 
   private int[] marks = new int[0];
   private int epoch;
-  private int[] scratch = new int[64];
+  private final int[][] scratch = {new int[64]};
+  private float[] vectorScratch = new float[0];
   private final ScoreHeap candidates = new ScoreHeap(256);
 
   private HnswSearcher() {}
@@ -31,96 +30,113 @@ public final class HnswSearcher {
   /** Decides whether a node may be returned. */
   @FunctionalInterface
   public interface Accept {
-    boolean test(int nodeId, HnswItem item);
+    Accept ALL = node -> true;
+
+    boolean test(int node);
+  }
+
+  /** Scratch for mapped vectors, at least {@code dimension} long. */
+  float[] vectorScratch(int dimension) {
+    if (vectorScratch.length < dimension) {
+      vectorScratch = new float[dimension];
+    }
+    return vectorScratch;
   }
 
   /**
-   * Searches {@code graph} for {@code query} (stored form). The results heap receives up to {@code ef} accepted
-   * (score, node id) pairs.
+   * Searches the whole graph for {@code query} (stored form): descends to layer 1 greedily, then runs the beam on
+   * layer 0. The results heap receives up to {@code ef} accepted (score, node) pairs.
    *
-   * @return the number of nodes visited on the bottom layer, or {@link #ABORTED} if that exceeded
-   *     {@code visitLimit}
+   * @return the number of nodes visited on layer 0, or {@link #ABORTED} if that exceeded {@code visitLimit}
    */
-  public int search(HnswIndex<Integer, float[], HnswItem, Float> graph, Similarity sim, float[] query, int ef,
-      Accept accept, int visitLimit, ScoreHeap results) {
-    // 1. Greedy descent from the entry point through the upper layers to the best node on layer 1.
-    // 2. Best-first search on layer 0 with a candidate max-heap and an ef-bounded result min-heap; stop when the
-    //    best candidate is worse than the worst result of a full result heap.
-    // 3. Nodes failing `accept` are expanded but never collected; count visits and give up past visitLimit.
-    Object ep = HnswGraph.entryPoint(graph);
-    if (ep == null) {
+  public int search(HnswGraph graph, float[] query, int ef, Accept accept, int visitLimit, ScoreHeap results) {
+    results.clear();
+    long entry = graph.entry();
+    if (entry < 0) {
       return 0;
     }
-    AtomicReferenceArray<Object> nodes = HnswGraph.nodes(graph);
-    if (marks.length < nodes.length()) {
-      marks = new int[nodes.length()];
-      epoch = 0;
+    float[] vs = vectorScratch(graph.dimension());
+    int ep = HnswGraph.entryNode(entry);
+    float epScore = graph.score(query, ep, vs);
+    for (int level = HnswGraph.entryLevel(entry); level > 0; level--) {
+      ep = greedy(graph, query, ep, epScore, level);
+      epScore = lastScore;
     }
-    if (++epoch == Integer.MAX_VALUE) {
-      java.util.Arrays.fill(marks, 0);
-      epoch = 1;
-    }
-    Object cur = ep;
-    int curId = HnswGraph.id(cur);
-    float curScore = VectorOps.score(sim, query, HnswGraph.item(cur).vector());
-    for (int level = HnswGraph.connections(ep).length - 1; level > 0; level--) {
-      boolean changed = true;
-      while (changed) {
-        changed = false;
-        int n = copyNeighbours(cur, level);
-        for (int i = 0; i < n; i++) {
-          int id = scratch[i];
-          Object node = nodes.get(id);
-          if (node == null) {
-            continue;
-          }
-          float s = VectorOps.score(sim, query, HnswGraph.item(node).vector());
-          if (s > curScore) {
-            curScore = s;
-            cur = node;
-            curId = id;
-            changed = true;
-          }
+    return searchLayer(graph, query, new int[] {ep}, new float[] {epScore}, 1, 0, ef, accept, visitLimit, results);
+  }
+
+  private float lastScore;
+
+  /** Greedy walk on {@code level} from {@code start} to a local best; its score is left in {@link #lastScore}. */
+  int greedy(HnswGraph graph, float[] query, int start, float startScore, int level) {
+    float[] vs = vectorScratch(graph.dimension());
+    int cur = start;
+    float curScore = startScore;
+    boolean changed = true;
+    while (changed) {
+      changed = false;
+      int n = graph.neighbours(cur, level, scratch);
+      int[] ids = scratch[0];
+      for (int i = 0; i < n; i++) {
+        float s = graph.score(query, ids[i], vs);
+        if (s > curScore) {
+          curScore = s;
+          cur = ids[i];
+          changed = true;
         }
       }
     }
+    lastScore = curScore;
+    return cur;
+  }
 
-    candidates.clear();
+  float lastScore() {
+    return lastScore;
+  }
+
+  /**
+   * Beam search on one layer from {@code seeds[0, seedCount)} (scores given). Stops when the best candidate is
+   * worse than the worst result of a full result heap.
+   */
+  int searchLayer(HnswGraph graph, float[] query, int[] seeds, float[] seedScores, int seedCount, int level, int ef,
+      Accept accept, int visitLimit, ScoreHeap results) {
     results.clear();
-    candidates.push(-curScore, curId);
-    marks[curId] = epoch;
-    int visited = 1;
-    HnswItem curItem = HnswGraph.item(cur);
-    if (accept.test(curId, curItem) && !HnswGraph.deleted(cur)) {
-      results.offer(curScore, curId, ef);
+    candidates.clear();
+    nextEpoch(graph.capacity());
+    float[] vs = vectorScratch(graph.dimension());
+    int visited = 0;
+    for (int i = 0; i < seedCount; i++) {
+      int s = seeds[i];
+      if (!mark(s)) {
+        continue;
+      }
+      visited++;
+      candidates.push(-seedScores[i], s);
+      if (accept.test(s)) {
+        results.offer(seedScores[i], s, ef);
+      }
     }
     while (!candidates.isEmpty()) {
       float bestScore = -candidates.topScore();
-      int bestId = candidates.topId();
+      int best = candidates.topId();
       candidates.pop();
       if (results.size() >= ef && bestScore < results.topScore()) {
         break;
       }
-      Object node = nodes.get(bestId);
-      int n = copyNeighbours(node, 0);
+      int n = graph.neighbours(best, level, scratch);
+      int[] ids = scratch[0];
       for (int i = 0; i < n; i++) {
-        int id = scratch[i];
-        if (id >= marks.length || marks[id] == epoch) {
+        int id = ids[i];
+        if (!mark(id)) {
           continue;
         }
-        marks[id] = epoch;
         if (++visited > visitLimit) {
           return ABORTED;
         }
-        Object nb = nodes.get(id);
-        if (nb == null) {
-          continue;
-        }
-        HnswItem item = HnswGraph.item(nb);
-        float s = VectorOps.score(sim, query, item.vector());
+        float s = graph.score(query, id, vs);
         if (results.size() < ef || s > results.topScore()) {
           candidates.push(-s, id);
-          if (item.live() && !HnswGraph.deleted(nb) && accept.test(id, item)) {
+          if (accept.test(id)) {
             results.offer(s, id, ef);
           }
         }
@@ -129,21 +145,26 @@ public final class HnswSearcher {
     return visited;
   }
 
-  private int copyNeighbours(Object node, int level) {
-    MutableIntList[] conns = HnswGraph.connections(node);
-    if (level >= conns.length) {
-      return 0;
+  private void nextEpoch(int capacity) {
+    if (marks.length < capacity) {
+      marks = new int[capacity];
+      epoch = 0;
     }
-    MutableIntList list = conns[level];
-    synchronized (node) {
-      int n = list.size();
-      if (scratch.length < n) {
-        scratch = new int[Math.max(n, scratch.length * 2)];
-      }
-      for (int i = 0; i < n; i++) {
-        scratch[i] = list.get(i);
-      }
-      return n;
+    if (++epoch == Integer.MAX_VALUE) {
+      Arrays.fill(marks, 0);
+      epoch = 1;
     }
+  }
+
+  /** Marks {@code id} visited; false if it already was. Grows the marks for nodes added since the search began. */
+  private boolean mark(int id) {
+    if (id >= marks.length) {
+      marks = Arrays.copyOf(marks, Math.max(id + 1, marks.length * 2));
+    }
+    if (marks[id] == epoch) {
+      return false;
+    }
+    marks[id] = epoch;
+    return true;
   }
 }

@@ -58,17 +58,7 @@ public final class IndexFile {
   /** Writes header, body and trailer to a temp file, forces it, and renames it atomically onto {@code path}. */
   public static void save(Path path, byte kind, Similarity similarity, int dimension, BodyWriter body)
       throws IOException {
-    if (path == null) {
-      throw new IllegalArgumentException("path is null");
-    }
-    Path target = path.toAbsolutePath();
-    Path dir = target.getParent();
-    if (dir != null) {
-      Files.createDirectories(dir);
-    }
-    Path tmp = target.resolveSibling(target.getFileName() + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-    boolean done = false;
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+    atomicWrite(path, ch -> {
       Out out = new Out(ch);
       out.bytes(MAGIC);
       out.i32(VERSION);
@@ -85,9 +75,37 @@ public final class IndexFile {
       int crc = (int) out.crc.getValue();
       ByteBuffer trailer = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
       trailer.putInt(crc).put(END_MAGIC).flip();
+      long pos = out.position();
       while (trailer.hasRemaining()) {
-        ch.write(trailer);
+        pos += ch.write(trailer, pos);
       }
+    });
+  }
+
+  /** Writes a file through a channel. */
+  public interface ChannelWriter {
+    void write(FileChannel ch) throws IOException;
+  }
+
+  /**
+   * Writes {@code path} crash-safely: {@code writer} fills a temporary sibling, which is forced to disk and
+   * atomically renamed over the target; the folder is forced too. A failure deletes the temporary file and leaves
+   * the target as it was.
+   */
+  public static void atomicWrite(Path path, ChannelWriter writer) throws IOException {
+    if (path == null) {
+      throw new IllegalArgumentException("path is null");
+    }
+    Path target = path.toAbsolutePath();
+    Path dir = target.getParent();
+    if (dir != null) {
+      Files.createDirectories(dir);
+    }
+    Path tmp = target.resolveSibling(target.getFileName() + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+    boolean done = false;
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+        StandardOpenOption.READ)) {
+      writer.write(ch);
       ch.force(true);
       done = true;
     } finally {
@@ -229,14 +247,40 @@ public final class IndexFile {
     private final FileChannel ch;
     private final ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
     final CRC32C crc = new CRC32C();
+    private final CRC32C section = new CRC32C();
     private long flushed;
 
-    Out(FileChannel ch) {
-      this.ch = ch;
+    public Out(FileChannel ch) {
+      this(ch, 0);
     }
 
-    long position() {
+    /** A writer starting at byte {@code start} of {@code ch}. */
+    public Out(FileChannel ch, long start) {
+      this.ch = ch;
+      this.flushed = start;
+    }
+
+    public long position() {
       return flushed + buf.position();
+    }
+
+    /** Starts a section: what is written from here on is checksummed by {@link #endSection}. */
+    public void beginSection() throws IOException {
+      flush();
+      section.reset();
+    }
+
+    /** Ends a section; returns the CRC32C of its bytes. */
+    public int endSection() throws IOException {
+      flush();
+      return (int) section.getValue();
+    }
+
+    /** Writes zero bytes up to the next multiple of {@code align}. */
+    public void pad(int align) throws IOException {
+      while (position() % align != 0) {
+        u8(0);
+      }
     }
 
     private void room(int n) throws IOException {
@@ -245,11 +289,12 @@ public final class IndexFile {
       }
     }
 
-    void flush() throws IOException {
+    public void flush() throws IOException {
       buf.flip();
       crc.update(buf.array(), 0, buf.limit());
+      section.update(buf.array(), 0, buf.limit());
       while (buf.hasRemaining()) {
-        flushed += ch.write(buf);
+        flushed += ch.write(buf, flushed);
       }
       buf.clear();
     }
@@ -348,10 +393,17 @@ public final class IndexFile {
     Header header;
 
     In(FileChannel ch, long end, Path path) {
+      this(ch, 0, end, path, null);
+    }
+
+    /** A reader of bytes {@code [start, end)} of {@code ch}. */
+    public In(FileChannel ch, long start, long end, Path path, Header header) {
       this.ch = ch;
       this.end = end;
       this.path = path;
-      this.buf = ByteBuffer.allocate((int) Math.max(16, Math.min(1 << 16, end))).order(ByteOrder.LITTLE_ENDIAN);
+      this.header = header;
+      this.bufStart = start;
+      this.buf = ByteBuffer.allocate((int) Math.max(16, Math.min(1 << 16, end - start))).order(ByteOrder.LITTLE_ENDIAN);
       buf.limit(0);
     }
 

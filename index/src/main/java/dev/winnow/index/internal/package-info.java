@@ -1,6 +1,6 @@
 /**
- * Non-API code of the index module, with no compatibility promise: the file container ({@code IndexFile}), the
- * bridge into hnswlib's graph ({@code HnswGraph}), the bound on concurrent hnswlib inserts
- * ({@code GraphWriters}), Winnow's HNSW searcher, primitive heaps and float kernels.
+ * Non-API code of the index module, with no compatibility promise: the file container ({@code IndexFile}) and the
+ * HNSW format ({@code HnswFormat}), Winnow's HNSW graph storage ({@code HnswGraph}), construction
+ * ({@code HnswBuilder}), search ({@code HnswSearcher}) and node table, primitive heaps and float kernels.
  */
 package dev.winnow.index.internal;
