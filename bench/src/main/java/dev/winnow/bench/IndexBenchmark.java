@@ -1,8 +1,5 @@
 package dev.winnow.bench;
 
-import com.github.jelmerk.hnswlib.core.DistanceFunction;
-import com.github.jelmerk.hnswlib.core.DistanceFunctions;
-import com.github.jelmerk.hnswlib.core.hnsw.HnswIndex;
 import dev.winnow.Document;
 import dev.winnow.Hit;
 import dev.winnow.SearchOptions;
@@ -10,9 +7,8 @@ import dev.winnow.Similarity;
 import dev.winnow.encoders.DjlEncoder;
 import dev.winnow.index.FlatVectorIndex;
 import dev.winnow.index.HnswVectorIndex;
-import dev.winnow.index.internal.Distances;
-import dev.winnow.index.internal.HnswItem;
-import dev.winnow.index.internal.VectorOps;
+import dev.winnow.index.HnswlibVectorIndex;
+import dev.winnow.index.Kernels;
 import dev.winnow.testing.RealSentences;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -113,7 +109,7 @@ public final class IndexBenchmark {
       syn = null;
     }
 
-    String machine = machine().replace("}", ",\"kernels\":\"" + VectorOps.implementation() + "\"}");
+    String machine = machine().replace("}", ",\"kernels\":\"" + Kernels.implementation() + "\"}");
     System.out.println();
     System.out.println(b.table);
     String json = "{\"mode\":\"" + (quick ? "quick" : "full") + "\",\"machine\":" + machine + ",\"command\":\"" + command.replace("\"", "'") + "\",\"m\":" + M
@@ -182,13 +178,42 @@ public final class IndexBenchmark {
     double winSave = secs(t0);
     long fileBytes = Files.size(file);
     hnsw.close();
+    long heapBeforeOpen = usedHeap();
     t0 = System.nanoTime();
     HnswVectorIndex reopened = HnswVectorIndex.open(file);
     double winOpen = secs(t0);
-    double reopenedRecall = measure(queries, truth, q -> ids(reopened.search(q, K)))[0];
+    long openHeap = usedHeap() - heapBeforeOpen;
+    log(String.format(Locale.ROOT, "winnow open: %.2f s, heap %.0f B/vector (vectors and layer 0 mapped)", winOpen,
+        (double) openHeap / n));
+    List<double[]> mappedCurve = new ArrayList<>();
+    for (int ef : EFS) {
+      SearchOptions o = SearchOptions.DEFAULTS.withEf(ef);
+      double[] point = measure(queries, truth, q -> ids(reopened.search(q, K, o)));
+      mappedCurve.add(new double[] {ef, point[0], point[1], point[2], point[3]});
+      log(String.format(Locale.ROOT, "winnow (mapped) ef=%d recall %.4f QPS %.0f", ef, point[0], point[1]));
+    }
+    double reopenedRecall = mappedCurve.get(4)[1];
     reopened.close();
     log(String.format(Locale.ROOT, "winnow save %.2f s, open %.2f s, %d bytes; recall after open %.4f", winSave,
         winOpen, fileBytes, reopenedRecall));
+
+    // hnswlib-java through HnswlibVectorIndex (public API), same M and efConstruction, same threads
+    heap0 = usedHeap();
+    t0 = System.nanoTime();
+    HnswlibVectorIndex hl = HnswlibVectorIndex.create(dim, Similarity.COSINE, M, EF_CONSTRUCTION, 100);
+    hl.addAll(docs, corpus);
+    double hlBuild = secs(t0);
+    long hlBytes = usedHeap() - heap0;
+    log(String.format(Locale.ROOT, "hnswlib build: %.1f s (%.0f items/s), heap %.0f B/vector", hlBuild, n / hlBuild,
+        (double) hlBytes / n));
+    List<double[]> hlCurve = new ArrayList<>();
+    for (int ef : EFS) {
+      SearchOptions o = SearchOptions.DEFAULTS.withEf(ef);
+      double[] point = measure(queries, truth, q -> ids(hl.search(q, K, o)));
+      hlCurve.add(new double[] {ef, point[0], point[1], point[2], point[3]});
+      log(String.format(Locale.ROOT, "hnswlib ef=%d recall %.4f QPS %.0f", ef, point[0], point[1]));
+    }
+    hl.close();
 
     // Lucene HNSW: one indexing thread, one segment, same M and beam width, dot product on unit vectors
     heap0 = usedHeap();
@@ -243,33 +268,49 @@ public final class IndexBenchmark {
     dir.close();
 
     // report
-    double[] winAt = firstAtRecall(winCurve, 0.98);
-    double[] lucAt = firstAtRecall(lucCurve, 0.98);
+    double[][] at95 = {firstAtRecall(winCurve, 0.95), firstAtRecall(mappedCurve, 0.95), firstAtRecall(hlCurve, 0.95),
+        firstAtRecall(lucCurve, 0.95)};
+    double[][] at98 = {firstAtRecall(winCurve, 0.98), firstAtRecall(mappedCurve, 0.98), firstAtRecall(hlCurve, 0.98),
+        firstAtRecall(lucCurve, 0.98)};
+    double[] winAt = at98[0];
+    double[] lucAt = at98[3];
     table.append("### ").append(name).append("\n\n");
     table.append(String.format(Locale.ROOT, "%d vectors x %d, %d held-out queries, k=%d, M=%d, efConstruction/beamWidth=%d%n%n",
         n, dim, queries.length, K, M, EF_CONSTRUCTION));
     table.append("| engine | build items/s | memory B/vector | save s | open s |\n|---|---|---|---|---|\n");
-    table.append(String.format(Locale.ROOT, "| Winnow HNSW (%d threads) | %.0f | %.0f (heap) | %.2f | %.2f |%n", threads,
-        n / winBuild, (double) winBytes / n, winSave, winOpen));
+    table.append(String.format(Locale.ROOT, "| Winnow HNSW (%d threads) | %.0f | %.0f (heap while built); %.0f (heap after open, mapped) | %.2f | %.2f |%n",
+        threads, n / winBuild, (double) winBytes / n, (double) openHeap / n, winSave, winOpen));
+    table.append(String.format(Locale.ROOT, "| hnswlib-java 1.2.1 (%d threads) | %.0f | %.0f (heap) | - | - |%n",
+        Runtime.getRuntime().availableProcessors(), n / hlBuild, (double) hlBytes / n));
     table.append(String.format(Locale.ROOT, "| Lucene 9.12 HNSW (1 thread) | %.0f | %.0f (directory) | - | - |%n", n / lucBuild,
         (double) lucBytes / n));
     table.append(String.format(Locale.ROOT, "| exact (FlatVectorIndex) | %.0f | %d (vectors) | %.2f | %.2f |%n%n", n / flatBuild,
         4 * dim, flatSave, flatOpen));
-    table.append("| ef | Winnow recall@10 | Winnow QPS (min-max) | Lucene recall@10 | Lucene QPS (min-max) |\n|---|---|---|---|---|\n");
+    table.append(String.format(Locale.ROOT, "Winnow file: %d bytes (%.0f B/vector).%n%n", fileBytes, (double) fileBytes / n));
+    table.append("| ef | Winnow recall | Winnow QPS | Winnow mapped QPS | hnswlib recall | hnswlib QPS | Lucene recall | Lucene QPS |\n"
+        + "|---|---|---|---|---|---|---|---|\n");
     for (int i = 0; i < EFS.length; i++) {
       double[] a = winCurve.get(i);
+      double[] mp = mappedCurve.get(i);
+      double[] h = hlCurve.get(i);
       double[] l = lucCurve.get(i);
-      table.append(String.format(Locale.ROOT, "| %d | %.4f | %.0f (%.0f-%.0f) | %.4f | %.0f (%.0f-%.0f) |%n", EFS[i], a[1],
-          a[2], a[3], a[4], l[1], l[2], l[3], l[4]));
+      table.append(String.format(Locale.ROOT, "| %d | %.4f | %.0f (%.0f-%.0f) | %.0f | %.4f | %.0f | %.4f | %.0f (%.0f-%.0f) |%n", EFS[i],
+          a[1], a[2], a[3], a[4], mp[2], h[1], h[2], l[1], l[2], l[3], l[4]));
     }
     table.append(String.format(Locale.ROOT, "%nExact search: %.0f QPS (recall 1.0). ", exactQps));
-    table.append(String.format(Locale.ROOT, "Recall after save/open: %.4f (identical graph).%n", reopenedRecall));
-    table.append(String.format(Locale.ROOT, "At recall@10 >= 0.98: Winnow %s, Lucene %s%s.%n",
-        winAt == null ? "never" : String.format(Locale.ROOT, "ef=%.0f %.0f QPS", winAt[0], winAt[2]),
-        lucAt == null ? "never" : String.format(Locale.ROOT, "ef=%.0f %.0f QPS", lucAt[0], lucAt[2]),
-        winAt != null && lucAt != null ? String.format(Locale.ROOT, " (Winnow/Lucene QPS ratio %.2f)", winAt[2] / lucAt[2]) : ""));
-    table.append(String.format(Locale.ROOT, "Build rate ratio Winnow/Lucene: %.2f. Winnow QPS / exact QPS at ef=100: %.1f.%n%n",
-        (n / winBuild) / (n / lucBuild), winCurve.get(4)[2] / exactQps));
+    table.append(String.format(Locale.ROOT, "Recall after save/open at ef=100: %.4f.%n%n", reopenedRecall));
+    String[] engines = {"Winnow", "Winnow mapped", "hnswlib", "Lucene"};
+    table.append("| QPS at the first ef reaching | Winnow | Winnow mapped | hnswlib | Lucene | Winnow / Lucene |\n|---|---|---|---|---|---|\n");
+    for (double[][] at : new double[][][] {at95, at98}) {
+      StringBuilder row = new StringBuilder("| recall@10 >= " + (at == at95 ? "0.95" : "0.98") + " |");
+      for (double[] p : at) {
+        row.append(p == null ? " never |" : String.format(Locale.ROOT, " %.0f (ef %.0f) |", p[2], p[0]));
+      }
+      row.append(at[0] != null && at[3] != null ? String.format(Locale.ROOT, " %.2f |", at[0][2] / at[3][2]) : " - |");
+      table.append(row).append("\n");
+    }
+    table.append(String.format(Locale.ROOT, "%nBuild rate ratio Winnow/Lucene: %.2f; Winnow/hnswlib: %.2f.%n%n",
+        (n / winBuild) / (n / lucBuild), (n / winBuild) / (n / hlBuild)));
 
     StringBuilder j = new StringBuilder();
     j.append(String.format(Locale.ROOT, "{\"name\":\"%s\",\"n\":%d,\"dim\":%d,\"queries\":%d,", name, n, dim, queries.length));
@@ -277,10 +318,15 @@ public final class IndexBenchmark {
     j.append(String.format(Locale.ROOT, "\"winnow\":{\"buildItemsPerS\":%.1f,\"threads\":%d,\"heapBytesPerVector\":%.1f,"
         + "\"saveS\":%.3f,\"openS\":%.3f,\"fileBytes\":%d,\"recallAfterOpen\":%.4f,\"curve\":%s},", n / winBuild, threads,
         (double) winBytes / n, winSave, winOpen, fileBytes, reopenedRecall, curveJson(winCurve)));
+    j.append(String.format(Locale.ROOT, "\"winnowMapped\":{\"openHeapBytesPerVector\":%.1f,\"curve\":%s},"
+        + "\"hnswlib\":{\"buildItemsPerS\":%.1f,\"heapBytesPerVector\":%.1f,\"curve\":%s},", (double) openHeap / n,
+        curveJson(mappedCurve), n / hlBuild, (double) hlBytes / n, curveJson(hlCurve)));
     j.append(String.format(Locale.ROOT, "\"lucene\":{\"buildItemsPerS\":%.1f,\"threads\":1,\"directoryBytesPerVector\":%.1f,"
         + "\"curve\":%s},", n / lucBuild, (double) lucBytes / n, curveJson(lucCurve)));
-    j.append(String.format(Locale.ROOT, "\"ratios\":{\"buildWinnowOverLucene\":%.3f,\"qpsAtRecall098WinnowOverLucene\":%s}}",
-        (n / winBuild) / (n / lucBuild), winAt != null && lucAt != null ? String.format(Locale.ROOT, "%.3f", winAt[2] / lucAt[2]) : "null"));
+    j.append(String.format(Locale.ROOT, "\"ratios\":{\"buildWinnowOverLucene\":%.3f,\"qpsAtRecall095WinnowOverLucene\":%s,\"qpsAtRecall098WinnowOverLucene\":%s}}",
+        (n / winBuild) / (n / lucBuild),
+        at95[0] != null && at95[3] != null ? String.format(Locale.ROOT, "%.3f", at95[0][2] / at95[3][2]) : "null",
+        winAt != null && lucAt != null ? String.format(Locale.ROOT, "%.3f", winAt[2] / lucAt[2]) : "null"));
     setJson.add(j.toString());
   }
 
@@ -345,91 +391,27 @@ public final class IndexBenchmark {
 
   // ---------------------------------------------------------------- distance functions (Vector API evaluation)
 
-  private String distanceEvaluation() throws Exception {
+  private String distanceEvaluation() {
     Random r = new Random(1);
     float[][] a = clustered(r, 2000, 384);
-    for (float[] v : a) {
-      System.arraycopy(unit(v), 0, v, 0, v.length);
-    }
-    List<String> names = new ArrayList<>();
-    List<DistanceFunction<float[], Float>> fns = new ArrayList<>();
-    names.add("hnswlib 1.2.1 FLOAT_INNER_PRODUCT (scalar)");
-    fns.add(DistanceFunctions.FLOAT_INNER_PRODUCT);
-    names.add("Winnow scalar kernel (4 accumulators; fallback)");
-    fns.add((u, v) -> 1f - VectorOps.scalarDot(u, v));
-    names.add("Winnow Distances.OneMinusDot, active kernel: " + VectorOps.implementation() + " (used)");
-    fns.add(new Distances.OneMinusDot());
-    boolean vectorApi = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-    if (vectorApi) {
-      for (String f : List.of("VECTOR_FLOAT_128_INNER_PRODUCT", "VECTOR_FLOAT_256_INNER_PRODUCT")) {
-        @SuppressWarnings("unchecked")
-        com.github.jelmerk.knn.DistanceFunction<float[], Float> jdk = (com.github.jelmerk.knn.DistanceFunction<float[], Float>)
-            Class.forName("com.github.jelmerk.knn.Jdk17DistanceFunctions").getField(f).get(null);
-        names.add("hnswlib-core-jdk17 1.1.2 " + f + " (Vector API)");
-        fns.add(jdk::distance);
-      }
-    } else {
-      log("jdk.incubator.vector not enabled: run with --add-modules jdk.incubator.vector to evaluate hnswlib-core-jdk17");
-    }
-    List<String> out = new ArrayList<>();
-    int buildN = distanceBuildN;
-    float[][] buildSet = clustered(new Random(2), buildN, 384);
-    for (float[] v : buildSet) {
-      System.arraycopy(unit(v), 0, v, 0, v.length);
-    }
-    for (int f = 0; f < fns.size(); f++) {
-      DistanceFunction<float[], Float> fn = fns.get(f);
-      double sink = 0;
-      long pairs = 0;
-      long t0 = 0;
-      for (int round = 0; round < 2; round++) { // round 0 warms up
-        t0 = System.nanoTime();
-        pairs = 0;
-        for (int i = 0; i < a.length; i++) {
-          for (int k = 0; k < 1000; k++) {
-            sink += fn.distance(a[i], a[(i + k + 1) % a.length]);
-            pairs++;
-          }
-        }
-      }
-      double ns = (System.nanoTime() - t0) / (double) pairs;
-      // graph build with this distance (hnswlib's own add path, all threads)
-      HnswIndex<Integer, float[], HnswItem, Float> g = HnswIndex.newBuilder(384, fn, buildN)
-          .withM(M).withEfConstruction(EF_CONSTRUCTION).build();
-      List<HnswItem> items = new ArrayList<>();
-      for (int i = 0; i < buildN; i++) {
-        items.add(new HnswItem(i, buildSet[i], null, true));
-      }
-      long b0 = System.nanoTime();
-      g.addAll(items, threads, (x, y) -> { }, Integer.MAX_VALUE);
-      double rate = buildN / secs(b0);
-      log(String.format(Locale.ROOT, "distance %s: %.1f ns/pair (384-d), hnswlib build %.0f items/s (sink %.1f)",
-          names.get(f), ns, rate, sink));
-      out.add(String.format(Locale.ROOT, "{\"name\":\"%s\",\"nsPerPair\":%.2f,\"buildItemsPerS\":%.1f}", names.get(f), ns, rate));
-      table.append(String.format(Locale.ROOT, "| %s | %.1f | %.0f |%n", names.get(f), ns, rate));
-    }
-    // the primitive kernel Winnow's searcher uses
     double sink = 0;
     long t0 = 0;
     long pairs = 0;
-    for (int round = 0; round < 2; round++) {
+    for (int round = 0; round < 2; round++) { // round 0 warms up
       t0 = System.nanoTime();
       pairs = 0;
       for (int i = 0; i < a.length; i++) {
         for (int k = 0; k < 1000; k++) {
-          sink += VectorOps.dot(a[i], a[(i + k + 1) % a.length]);
+          sink += Kernels.dot(a[i], a[(i + k + 1) % a.length]);
           pairs++;
         }
       }
     }
     double ns = (System.nanoTime() - t0) / (double) pairs;
-    table.append(String.format(Locale.ROOT, "| Winnow VectorOps.dot, primitive, " + VectorOps.implementation() + " (searcher) | %.1f | - |%n%n", ns));
-    out.add(String.format(Locale.ROOT, "{\"name\":\"Winnow VectorOps.dot (primitive)\",\"nsPerPair\":%.2f,\"sink\":%.1f}", ns, sink));
-    String header = "### Distance functions (384-d dot product; hnswlib build of " + buildN + " clustered vectors, M="
-        + M + ", efConstruction=" + EF_CONSTRUCTION + ", " + threads + " threads)\n\n"
-        + "| function | ns/pair | hnswlib build items/s |\n|---|---|---|\n";
-    table.insert(0, header);
-    return "{\"vectorApiEnabled\":" + vectorApi + ",\"functions\":[" + String.join(",", out) + "]}";
+    table.insert(0, String.format(Locale.ROOT, "Kernel: %s, %.1f ns per 384-d dot product (Kernels.dot; the JMH"
+        + " comparison with the scalar fallback is in the micro-benchmark section).%n%n", Kernels.implementation(), ns));
+    return String.format(Locale.ROOT, "{\"kernel\":\"%s\",\"nsPerDot\":%.2f,\"sink\":%.1f}",
+        Kernels.implementation(), ns, sink);
   }
 
   // ---------------------------------------------------------------- helpers
@@ -455,7 +437,7 @@ public final class IndexBenchmark {
   }
 
   static float[] unit(float[] v) {
-    return VectorOps.stored(Similarity.COSINE, v);
+    return Kernels.stored(Similarity.COSINE, v);
   }
 
   private static double secs(long t0) {

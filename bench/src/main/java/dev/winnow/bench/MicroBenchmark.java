@@ -60,6 +60,10 @@ public final class MicroBenchmark {
     for (RunResult rr : results) {
       String name = rr.getParams().getBenchmark().replaceFirst("^dev\\.winnow\\.bench\\.micro\\.", "");
       String pooling = rr.getParams().getParam("pooling");
+      String kernel = rr.getParams().getParam("kernel");
+      if (kernel != null) {
+        name = name + ("scalar".equals(kernel) ? "Scalar" : "Vector"); // DistanceBench.dot + kernel=scalar -> dotScalar
+      }
       byName.put(pooling == null ? name : name + "(" + pooling + ")", rr.getPrimaryResult());
     }
     StringBuilder table = new StringBuilder("| benchmark | score ± 99.9% CI | unit |\n|---|---|---|\n");

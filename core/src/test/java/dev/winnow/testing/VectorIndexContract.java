@@ -52,6 +52,22 @@ public abstract class VectorIndexContract {
   /** Reads what {@link VectorIndex#save} wrote. */
   protected abstract VectorIndex open(Path path) throws IOException;
 
+  /**
+   * How often the save-under-load test reopens what it saved: 1 (every save) unless opening is a full rebuild
+   * (an index that saves documents and vectors only), where reopening every 20 ms would starve the writers.
+   */
+  protected int opensEverySaves() {
+    return 1;
+  }
+
+  /**
+   * Whether {@code open} restores the saved graph exactly (then results after open must equal those before); false
+   * for an index that saves documents and vectors and rebuilds on open.
+   */
+  protected boolean openRestoresTheGraph() {
+    return true;
+  }
+
   /** Whether search results are exact (then they are compared to brute force for equality). */
   protected abstract boolean isExact();
 
@@ -527,7 +543,16 @@ public abstract class VectorIndexContract {
         for (int t = 0; t < 30; t++) {
           float[] q = clustered(r, 1, DIM)[0];
           SearchOptions o = t % 2 == 0 ? SearchOptions.DEFAULTS : SearchOptions.DEFAULTS.withFilter(Filter.eq("flag", true));
-          assertEquals(index.search(q, 10, o), back.search(q, 10, o), "seed " + seed);
+          if (openRestoresTheGraph()) {
+            assertEquals(index.search(q, 10, o), back.search(q, 10, o), "seed " + seed);
+          } else {
+            // a rebuilt graph may differ: every hit must still carry its exact score, and most must agree
+            List<Hit> before = index.search(q, 10, o);
+            List<Hit> after = back.search(q, 10, o);
+            assertEquals(before.size(), after.size(), "seed " + seed);
+            long same = after.stream().filter(before::contains).count();
+            assertTrue(same >= before.size() - 2, same + " of " + before.size() + " hits agree; seed " + seed);
+          }
         }
         back.add(new Document("after-open", "x"), v[0]);
         assertTrue(back.contains("after-open"));
@@ -683,8 +708,10 @@ public abstract class VectorIndexContract {
       int saves = 0;
       while (threads.get(0).isAlive() || threads.get(1).isAlive()) {
         index.save(file);
-        try (VectorIndex snapshot = open(file)) {
-          assertTrue(snapshot.size() >= 500 && snapshot.size() <= 3000, "snapshot size " + snapshot.size());
+        if (saves % opensEverySaves() == 0) {
+          try (VectorIndex snapshot = open(file)) {
+            assertTrue(snapshot.size() >= 500 && snapshot.size() <= 3000, "snapshot size " + snapshot.size());
+          }
         }
         saves++;
         TimeUnit.MILLISECONDS.sleep(20);

@@ -42,6 +42,7 @@ public final class IndexFile {
   public static final int TRAILER_BYTES = 16;
   public static final byte KIND_FLAT = 1;
   public static final byte KIND_HNSW = 2;
+  public static final byte KIND_HNSWLIB = 3;
 
   private IndexFile() {}
 
@@ -229,7 +230,7 @@ public final class IndexFile {
   }
 
   private static String kindName(byte kind) {
-    return kind == KIND_FLAT ? "flat" : kind == KIND_HNSW ? "hnsw" : "unknown(" + kind + ")";
+    return kind == KIND_FLAT ? "flat" : kind == KIND_HNSW ? "hnsw" : kind == KIND_HNSWLIB ? "hnswlib" : "unknown(" + kind + ")";
   }
 
   private static void readFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
