@@ -22,7 +22,7 @@ import java.util.List;
  * into the user message; the augmented prompt is printed.
  *
  * <pre>
- * mvn -B -q -pl langchain4j -am test-compile exec:java -Dexec.mainClass=dev.winnow.langchain4j.examples.RagExample
+ * bench/run-module-main.sh langchain4j dev.winnow.langchain4j.examples.RagExample [question]
  * </pre>
  */
 public final class RagExample {

@@ -6,8 +6,9 @@ import org.springframework.ai.document.Document;
 import org.springframework.ai.vectorstore.SearchRequest;
 import org.springframework.ai.vectorstore.VectorStore;
 import org.springframework.boot.CommandLineRunner;
-import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -15,15 +16,15 @@ import org.springframework.context.annotation.Bean;
  * MiniLM model, offline: it adds a few documents, then prints a filtered similarity search.
  *
  * <pre>
- * mvn -B -q -pl spring-ai -am test-compile exec:java -Dexec.mainClass=dev.winnow.springai.examples.WinnowSpringAiExample \
- *     -Dexec.args="--spring.ai.vectorstore.winnow.index-folder=target/example-store"
+ * bench/run-module-main.sh spring-ai dev.winnow.springai.examples.WinnowSpringAiExample \
+ *     --spring.ai.vectorstore.winnow.index-folder=target/example-store
  * </pre>
  */
 @SpringBootApplication
 public class WinnowSpringAiExample {
 
   public static void main(String[] args) {
-    SpringApplication.run(WinnowSpringAiExample.class, args).close();
+    new SpringApplicationBuilder(WinnowSpringAiExample.class).web(WebApplicationType.NONE).run(args).close();
   }
 
   @Bean
