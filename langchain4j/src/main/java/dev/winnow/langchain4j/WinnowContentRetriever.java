@@ -27,8 +27,7 @@ import java.util.function.Function;
  *         .keywordIndex(keywords).reranker(reranker, 50).build()) {        // hybrid + rerank
  *   ContentRetriever contents = WinnowContentRetriever.builder(retriever)
  *       .maxResults(5)
- *       .filter(Filter.eq("lang", "en"))                                     // Winnow's filter, or
- *       .dynamicFilter(query -> LangChain4jFilters.toWinnow(filterFor(query)))
+ *       .filter(Filter.eq("lang", "en"))        // or .dynamicFilter(query -> LangChain4jFilters.toWinnow(...))
  *       .build();
  *   RetrievalAugmentor augmentor = DefaultRetrievalAugmentor.builder().contentRetriever(contents).build();
  *   List<Content> found = contents.retrieve(Query.from("who wrote Dune?"));
