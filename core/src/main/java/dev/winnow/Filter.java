@@ -15,18 +15,20 @@ import java.util.Set;
  *     Filter.eq("lang", "en"),
  *     Filter.in("source", List.of("wiki", "news")),
  *     Filter.range("year", 2015, 2020),          // inclusive bounds
+ *     Filter.contains("title", "Dune"),          // substring of a string value
  *     Filter.not(Filter.eq("draft", true)));
  * }</pre>
  *
  * <p>Semantics: numbers compare by numeric value whatever their boxed type ({@code 5}, {@code 5L} and
  * {@code 5.0} are equal); strings compare by {@link String#compareTo}; booleans only equal booleans. A document
  * that lacks the field, or whose value has another type, does not match {@code eq}, {@code in} or
- * {@code range} (so {@code not} of them matches it). Indexes reject a filter naming a field that no document of
+ * {@code range} (so {@code not} of them matches it); {@code contains} matches only string values. Indexes reject a filter naming a field that no document of
  * the index has with {@link IllegalArgumentException}, because that is almost always a typo.
  *
  * <p>Immutable and thread-safe.
  */
-public sealed interface Filter permits Filter.Eq, Filter.In, Filter.Range, Filter.And, Filter.Or, Filter.Not {
+public sealed interface Filter permits Filter.Eq, Filter.In, Filter.Range, Filter.Contains, Filter.And, Filter.Or,
+    Filter.Not {
 
   /** Whether metadata passes this filter. */
   boolean test(Map<String, Object> metadata);
@@ -67,6 +69,16 @@ public sealed interface Filter permits Filter.Eq, Filter.In, Filter.Range, Filte
   /** {@code field < max}. */
   static Filter lessThan(String field, Object max) {
     return new Range(field, null, true, max, false);
+  }
+
+  /**
+   * {@code field} is a string that contains {@code substring} ({@link String#contains}: case-sensitive, by
+   * UTF-16 code units; the empty substring matches every string value). Numbers and booleans never match.
+   *
+   * @since 0.1.0 (added for LangChain4j's {@code ContainsString})
+   */
+  static Filter contains(String field, String substring) {
+    return new Contains(field, substring);
   }
 
   /** All of the clauses (at least one). */
@@ -189,6 +201,26 @@ public sealed interface Filter permits Filter.Eq, Filter.In, Filter.Range, Filte
       if (bound instanceof Boolean) {
         throw new IllegalArgumentException("range(" + field + "): bounds must be numbers or strings, got Boolean");
       }
+    }
+  }
+
+  /** Substring match on a string value. */
+  record Contains(String field, String substring) implements Filter {
+    public Contains {
+      checkField(field);
+      if (substring == null) {
+        throw new IllegalArgumentException("contains(" + field + "): substring is null");
+      }
+    }
+
+    @Override
+    public boolean test(Map<String, Object> metadata) {
+      return metadata.get(field) instanceof String s && s.contains(substring);
+    }
+
+    @Override
+    public Set<String> fields() {
+      return Set.of(field);
     }
   }
 

@@ -36,7 +36,7 @@ public sealed interface Fusion permits Fusion.Rrf, Fusion.Linear {
 
   /**
    * Parses {@code rrf}, {@code rrf:K}, {@code linear} (alpha 0.5) or {@code linear:ALPHA}, as the CLI writes
-   * them and {@link #toString()} prints them.
+   * them and {@code toString()} prints them.
    */
   static Fusion parse(String s) {
     if (s == null) {

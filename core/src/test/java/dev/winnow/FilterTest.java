@@ -48,6 +48,24 @@ class FilterTest {
   }
 
   @Test
+  void containsMatchesSubstringsOfStringValuesOnly() {
+    Map<String, Object> m = Map.of("title", "Dune Messiah", "year", 1969, "flag", true, "empty", "");
+    assertTrue(Filter.contains("title", "Dune").test(m));
+    assertTrue(Filter.contains("title", "e M").test(m));
+    assertTrue(Filter.contains("title", "").test(m), "the empty substring matches any string");
+    assertTrue(Filter.contains("empty", "").test(m));
+    assertFalse(Filter.contains("title", "dune").test(m), "case-sensitive");
+    assertFalse(Filter.contains("year", "19").test(m), "numbers are not strings");
+    assertFalse(Filter.contains("flag", "true").test(m), "booleans are not strings");
+    assertFalse(Filter.contains("missing", "").test(m));
+    assertTrue(Filter.not(Filter.contains("missing", "x")).test(m));
+    assertEquals(Set.of("title"), Filter.contains("title", "x").fields());
+    assertEquals(new Filter.Contains("title", "x"), Filter.contains("title", "x"));
+    assertThrows(IllegalArgumentException.class, () -> Filter.contains("title", null));
+    assertThrows(IllegalArgumentException.class, () -> Filter.contains(" ", "x"));
+  }
+
+  @Test
   void badFiltersFailAtConstruction() {
     assertThrows(IllegalArgumentException.class, () -> Filter.eq(null, 1));
     assertThrows(IllegalArgumentException.class, () -> Filter.eq(" ", 1));

@@ -157,6 +157,15 @@ public final class FilterCases {
     c.add(new Case("s > x+U+D800", Filter.greaterThan("s", LONE_HIGH)));
     c.add(new Case("range(s, x, y)", Filter.range("s", "x", "y")));
     c.add(new Case("range(s, 0, 10) numbers only", Filter.range("s", 0, 10)));
+    // contains: substrings of string values only (UTF-16 code units), the empty substring matches every string
+    for (String sub : new String[] {"", "a", "b", "ab", "\u0000", "\uD83D", "\uDE00", GRIN, "x\uD800", "\uDC00", "\u672c",
+        "zzz"}) {
+      c.add(new Case("contains(s, \"" + escape(sub) + "\")", Filter.contains("s", sub)));
+    }
+    c.add(new Case("contains(n, \"5\") string values only", Filter.contains("n", "5")));
+    c.add(new Case("contains(flag, \"true\")", Filter.contains("flag", "true")));
+    c.add(new Case("not(contains(s, a))", Filter.not(Filter.contains("s", "a"))));
+    c.add(new Case("or(contains(s, b), eq(n, 5))", Filter.or(Filter.contains("s", "b"), Filter.eq("n", 5))));
     // booleans only equal booleans
     c.add(new Case("eq(flag, true)", Filter.eq("flag", true)));
     c.add(new Case("eq(flag, false)", Filter.eq("flag", false)));
@@ -209,6 +218,7 @@ public final class FilterCases {
         Filter.eq("N", 5),                                         // keys are case-sensitive
         Filter.and(Filter.eq("n", 5), Filter.eq("nope", 1)),
         Filter.not(Filter.range("missing", 0, 1)),
+        Filter.contains("nope", "a"),
         Filter.or(Filter.eq("s", "a"), Filter.in("NOPE", List.of(1))));
   }
 

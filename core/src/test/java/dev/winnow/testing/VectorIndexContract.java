@@ -498,7 +498,9 @@ public abstract class VectorIndexContract {
         Filter.and(Filter.eq("flag", true), Filter.lessThan("bucket", 50)),
         Filter.or(Filter.eq("bucket", 5), Filter.eq("bucket", 6)),
         Filter.not(Filter.eq("parity", "odd")),
-        Filter.range("parity", "a", "f"));
+        Filter.range("parity", "a", "f"),
+        Filter.contains("parity", "ve"),                 // substring of a string value
+        Filter.and(Filter.contains("parity", "d"), Filter.not(Filter.contains("parity", "e"))));
     try (VectorIndex index = fill(create(DIM, Similarity.DOT_PRODUCT), v)) {
       for (Filter f : filters) {
         long matching = docs.values().stream().filter(d -> f.test(d.metadata())).count();

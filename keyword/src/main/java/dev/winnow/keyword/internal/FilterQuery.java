@@ -5,6 +5,9 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.PostingsEnum;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.ConstantScoreScorer;
 import org.apache.lucene.search.ConstantScoreWeight;
 import org.apache.lucene.search.IndexSearcher;
@@ -14,6 +17,7 @@ import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.Scorer;
 import org.apache.lucene.search.Weight;
 import org.apache.lucene.util.BitSetIterator;
+import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.FixedBitSet;
 
 /**
@@ -22,7 +26,8 @@ import org.apache.lucene.util.FixedBitSet;
  * as bit sets per segment. So a filter of any size counts as one clause towards
  * {@link IndexSearcher#getMaxClauseCount()}, where nesting Lucene {@code BooleanQuery}s would fail beyond 1024
  * comparisons. Cost per segment and search: one bit set of {@code maxDoc} bits per node of the filter, plus the
- * comparisons' own term and point lookups. Deleted documents may be set in the bits; the searcher's live docs
+ * comparisons' own term and point lookups; a {@code contains} reads every distinct string value of its key in the
+ * segment (the term dictionary), decodes it and tests {@link String#contains}. Deleted documents may be set in the bits; the searcher's live docs
  * exclude them. Immutable.
  */
 public final class FilterQuery extends Query {
@@ -70,6 +75,9 @@ public final class FilterQuery extends Query {
     if (f instanceof Filter.Range range) {
       return comparisons(List.of(MetadataQueries.range(range)), searcher);
     }
+    if (f instanceof Filter.Contains contains) {
+      return containing(contains);
+    }
     if (f instanceof Filter.And and) {
       List<Node> clauses = compileAll(and.clauses(), searcher);
       return leaf -> {
@@ -104,6 +112,28 @@ public final class FilterQuery extends Query {
       nodes.add(compile(c, searcher));
     }
     return nodes;
+  }
+
+  /** Documents whose string value of the key contains the substring: a scan of the key's terms per segment. */
+  private static Node containing(Filter.Contains c) {
+    String field = FieldNames.metadata(FieldNames.STRING, c.field());
+    String substring = c.substring();
+    return leaf -> {
+      FixedBitSet bits = new FixedBitSet(leaf.reader().maxDoc());
+      Terms terms = leaf.reader().terms(field);
+      if (terms == null) {
+        return bits;
+      }
+      TermsEnum te = terms.iterator();
+      PostingsEnum postings = null;
+      for (BytesRef term = te.next(); term != null; term = te.next()) {
+        if (Utf16.string(term).contains(substring)) {
+          postings = te.postings(postings, PostingsEnum.NONE);
+          bits.or(postings);
+        }
+      }
+      return bits;
+    };
   }
 
   /** The union of some comparison queries' matches. */
