@@ -10,8 +10,8 @@ import com.google.gson.JsonParser;
 import ai.djl.huggingface.tokenizers.Encoding;
 import dev.winnow.DualEncoder;
 import dev.winnow.EncodingException;
-import dev.winnow.encoders.internal.ModelDirectory;
-import dev.winnow.encoders.internal.TransformerModel;
+import dev.winnow.encoders.runtime.ModelDirectory;
+import dev.winnow.encoders.runtime.TransformerModel;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -88,7 +88,7 @@ class TinyDprTest {
       List<String> texts = List.of("a", "who wrote the origin of species", "b c", "darwin");
       Encoding[] encodings = model.tokenizer().batchEncode(texts);
       int[] calls = {0};
-      EncodingException e = assertThrows(EncodingException.class, () -> model.run(encodings, 2, 1_000_000, (batch, out) -> {
+      EncodingException e = assertThrows(EncodingException.class, () -> model.run(encodings, new dev.winnow.encoders.runtime.BatchPlanner(2, 1_000_000), (batch, out) -> {
         if (++calls[0] == 2) {
           throw new EncodingException("boom", null);
         }

@@ -1,4 +1,4 @@
-package dev.winnow.encoders.internal;
+package dev.winnow.encoders.runtime;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -30,7 +30,7 @@ import java.util.stream.Stream;
  *
  * <p>Precedence when several files state a setting: sentence-transformers files, then {@code serving.properties}.
  * Numbers must be JSON integers (sizes, counts and positions at least 1); a file that breaks a rule is a
- * {@link ModelLoadException} naming the file, the key and the rule. Not part of the public API. Immutable.
+ * {@link ModelLoadException} naming the file, the key and the rule. Immutable.
  *
  * @param maxLengthSource the file that stated {@code maxLength}, or null when none did
  */
