@@ -173,8 +173,9 @@ public final class DjlEncoder implements Encoder {
 
   /**
    * This encoder as a dual encoder: with the directory's {@code query} and {@code passage} (or
-   * {@code document}) prompts as prefixes when it states them, otherwise one model for both sides. The dual
-   * encoder takes ownership: closing it closes this encoder.
+   * {@code document}) prompts as prefixes when it states them, otherwise one model for both sides. A view: the
+   * caller still closes this encoder, and closing the view does nothing; wrap it in
+   * {@link DualEncoder#owning(DualEncoder)} to hand the encoder over.
    */
   public DualEncoder asDualEncoder() {
     ensureOpen();

@@ -103,9 +103,9 @@ class TinyDprTest {
   void twoModelDualEncoderUsesEachSide() throws Exception {
     Expected q = expected(fixture("question-onnx"));
     Expected c = expected(fixture("context-torchscript"));
-    try (DualEncoder dpr = new DualEncoder(
+    try (DualEncoder dpr = DualEncoder.owning(new DualEncoder(
         DjlEncoder.builder(fixture("question-onnx")).pooling(Pooling.POOLER).build(),
-        DjlEncoder.open(fixture("context-torchscript")))) {
+        DjlEncoder.open(fixture("context-torchscript"))))) {
       assertArrayEquals(q.pooler().get(0), dpr.encodeQueries(List.of(q.texts().get(0)))[0], 1e-5f);
       assertArrayEquals(c.pooler().get(1), dpr.encodePassages(List.of(c.texts().get(1)))[0], 1e-5f);
     }
