@@ -61,8 +61,9 @@ public final class TallestMountain {
 
   /** Runs the walkthrough, printing to {@code out}; returns the exit status (2 for bad flags). */
   static int run(String[] args, PrintStream out, PrintStream err) {
-    if (Cli.parseOrUsage(args, Set.of(), USAGE, err) == null) {
-      return Cli.USAGE;
+    Cli cli = Cli.parseOrUsage(args, Set.of(), USAGE, out, err);
+    if (cli == null || cli.helpShown()) {
+      return cli == null ? Cli.USAGE : 0;
     }
     double[] single, e5, bge, bgeBare;
     try (DjlEncoder minilm = DjlEncoder.defaultModel()) {
