@@ -117,7 +117,7 @@ public final class Flags {
     /** The picocli model of this command (for help listings). */
     public CommandSpec spec() {
       CommandSpec spec = CommandSpec.create().name(name);
-      spec.usageMessage().description(description);
+      spec.usageMessage().description(description).sortOptions(false);
       spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help and exit.")
           .build());
       for (Option o : options) {
