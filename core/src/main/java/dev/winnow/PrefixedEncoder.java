@@ -3,10 +3,15 @@ package dev.winnow;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A view of an encoder that puts a fixed prefix in front of every text. Closing it closes the delegate. */
+/**
+ * A view of an encoder that puts a fixed prefix in front of every text. A view does not own its delegate:
+ * closing it closes only the view (its methods then throw {@link IllegalStateException}); the delegate's creator
+ * closes the delegate. Thread-safe when the delegate is.
+ */
 final class PrefixedEncoder implements Encoder {
   private final Encoder delegate;
   private final String prefix;
+  private volatile boolean closed;
 
   private PrefixedEncoder(Encoder delegate, String prefix) {
     this.delegate = delegate;
@@ -26,22 +31,26 @@ final class PrefixedEncoder implements Encoder {
 
   @Override
   public int dimension() {
+    ensureOpen();
     return delegate.dimension();
   }
 
   @Override
   public Similarity similarity() {
+    ensureOpen();
     return delegate.similarity();
   }
 
   @Override
   public String modelId() {
+    ensureOpen();
     return delegate.modelId() + ";prefix=" + prefix;
   }
 
   @Override
   public float[][] encode(List<String> texts) {
     Encoder.checkTexts(texts);
+    ensureOpen();
     List<String> prefixed = new ArrayList<>(texts.size());
     for (String t : texts) {
       prefixed.add(prefix + t);
@@ -49,9 +58,16 @@ final class PrefixedEncoder implements Encoder {
     return delegate.encode(prefixed);
   }
 
+  /** Closes this view only; the delegate stays open. Idempotent. */
   @Override
   public void close() {
-    delegate.close();
+    closed = true;
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("prefixed encoder view is closed");
+    }
   }
 
   @Override

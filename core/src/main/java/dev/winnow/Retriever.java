@@ -76,9 +76,10 @@ import java.util.stream.Stream;
  * folder is opened. One process should save into a folder at a time. Version-1 folders ({@code index.winnow},
  * dense only) still open.
  *
- * <p>Ownership: a retriever built with {@link #builder()} does not own its parts; the caller closes the
- * encoders, indexes and reranker. A retriever from {@link #opener} owns the indexes it opened and closes them;
- * the caller still owns the encoders and reranker it passed in.
+ * <p>Ownership, by the rule of {@link dev.winnow} (whoever creates a resource closes it): a retriever built
+ * with {@link #builder()} does not own its parts; the caller closes the encoders, indexes and reranker. A
+ * retriever from {@link #opener} created its indexes, so it closes them; the caller still closes the encoders
+ * and reranker it passed in.
  *
  * <p>Thread-safe when its parts are (Winnow's are): searches and writes may run concurrently.
  */
@@ -171,7 +172,9 @@ public final class Retriever implements AutoCloseable {
    *     keyword index (use {@link #opener} with {@code keywordIndex(...)})
    * @throws IndexFormatException if the folder is not a valid saved retriever
    * @throws IOException if reading fails
+   * @deprecated five positional arguments; use {@link #opener(Path)}, which names each part
    */
+  @Deprecated
   public static Retriever open(Path dir, DualEncoder encoders, IndexOpener opener, Reranker reranker,
       int candidates) throws IOException {
     return opener(dir).encoders(encoders).vectorIndex(opener).reranker(reranker).candidates(candidates).open();

@@ -1,6 +1,8 @@
 package dev.winnow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -77,7 +79,12 @@ class CoreTypesTest {
     assertTrue(assertThrows(IllegalArgumentException.class,
         () -> prefixed.encodeQueries(Arrays.asList("ok", null))).getMessage().contains("texts[1]"));
     prefixed.close();
-    assertTrue(model.isClosed());
+    assertFalse(model.isClosed(), "a view leaves the encoder to its creator");
+    prefixed.queries().close();
+    assertFalse(model.isClosed(), "closing a prefixed side closes only that view");
+    assertThrows(IllegalStateException.class, () -> prefixed.encodeQueries(List.of("x")));
+    DualEncoder.owning(DualEncoder.withPrefixes(model, "query: ", "passage: ")).close();
+    assertTrue(model.isClosed(), "an owning dual encoder closes the encoder under the prefixes");
 
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> new DualEncoder(new FakeEncoder(8), new FakeEncoder(16)));
@@ -87,10 +94,20 @@ class CoreTypesTest {
   }
 
   @Test
-  void twoModelDualEncoderClosesBoth() {
+  void onlyAnOwningDualEncoderClosesItsEncoders() {
     FakeEncoder q = new FakeEncoder(4);
     FakeEncoder p = new FakeEncoder(4);
-    new DualEncoder(q, p).close();
+    DualEncoder view = new DualEncoder(q, p);
+    view.close();
+    assertFalse(q.isClosed() || p.isClosed(), "the caller created them, the caller closes them");
+    assertFalse(view.ownsEncoders());
+    DualEncoder owning = DualEncoder.owning(view);
+    assertTrue(owning.ownsEncoders());
+    assertNotEquals(view, owning);
+    assertEquals(owning, DualEncoder.owning(view));
+    owning.close();
+    owning.close();
     assertTrue(q.isClosed() && p.isClosed());
+    assertThrows(IllegalArgumentException.class, () -> DualEncoder.owning(null));
   }
 }

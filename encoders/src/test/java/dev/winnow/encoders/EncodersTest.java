@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.winnow.Encoder;
 import dev.winnow.ModelLoadException;
-import dev.winnow.encoders.internal.ModelDirectory;
+import dev.winnow.encoders.runtime.ModelDirectory;
 import dev.winnow.testing.FakeEncoder;
 import java.io.IOException;
 import java.nio.file.Files;

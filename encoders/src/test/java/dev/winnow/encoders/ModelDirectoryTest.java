@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.winnow.ModelLoadException;
 import dev.winnow.Similarity;
-import dev.winnow.encoders.internal.ModelDirectory;
+import dev.winnow.encoders.runtime.ModelDirectory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

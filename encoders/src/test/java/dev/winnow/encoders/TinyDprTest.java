@@ -10,8 +10,8 @@ import com.google.gson.JsonParser;
 import ai.djl.huggingface.tokenizers.Encoding;
 import dev.winnow.DualEncoder;
 import dev.winnow.EncodingException;
-import dev.winnow.encoders.internal.ModelDirectory;
-import dev.winnow.encoders.internal.TransformerModel;
+import dev.winnow.encoders.runtime.ModelDirectory;
+import dev.winnow.encoders.runtime.TransformerModel;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -88,7 +88,7 @@ class TinyDprTest {
       List<String> texts = List.of("a", "who wrote the origin of species", "b c", "darwin");
       Encoding[] encodings = model.tokenizer().batchEncode(texts);
       int[] calls = {0};
-      EncodingException e = assertThrows(EncodingException.class, () -> model.run(encodings, 2, 1_000_000, (batch, out) -> {
+      EncodingException e = assertThrows(EncodingException.class, () -> model.run(encodings, new dev.winnow.encoders.runtime.BatchPlanner(2, 1_000_000), (batch, out) -> {
         if (++calls[0] == 2) {
           throw new EncodingException("boom", null);
         }
@@ -103,9 +103,9 @@ class TinyDprTest {
   void twoModelDualEncoderUsesEachSide() throws Exception {
     Expected q = expected(fixture("question-onnx"));
     Expected c = expected(fixture("context-torchscript"));
-    try (DualEncoder dpr = new DualEncoder(
+    try (DualEncoder dpr = DualEncoder.owning(new DualEncoder(
         DjlEncoder.builder(fixture("question-onnx")).pooling(Pooling.POOLER).build(),
-        DjlEncoder.open(fixture("context-torchscript")))) {
+        DjlEncoder.open(fixture("context-torchscript"))))) {
       assertArrayEquals(q.pooler().get(0), dpr.encodeQueries(List.of(q.texts().get(0)))[0], 1e-5f);
       assertArrayEquals(c.pooler().get(1), dpr.encodePassages(List.of(c.texts().get(1)))[0], 1e-5f);
     }

@@ -21,6 +21,7 @@ import dev.winnow.VectorIndex;
 import dev.winnow.encoders.BundledModel;
 import dev.winnow.encoders.DjlEncoder;
 import dev.winnow.encoders.Encoders;
+import dev.winnow.examples.cli.Flags;
 import dev.winnow.keyword.LuceneKeywordIndex;
 import dev.winnow.index.FlatVectorIndex;
 import dev.winnow.index.HnswVectorIndex;
@@ -79,37 +80,119 @@ public final class Cli {
 
   private Cli() {}
 
-  public static void main(String[] args) throws IOException {
+  public static void main(String[] args) {
+    int status = run(args, System.out, System.err);
+    if (status != 0) {
+      System.exit(status);
+    }
+  }
+
+  /**
+   * Runs one subcommand; {@code --help} (alone, or after a subcommand) prints usage on {@code out}.
+   *
+   * @return the exit status: 0, 1 for failures, 2 for usage errors
+   */
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    String names = String.join(", ", commands().stream().map(Flags.Command::name).toList());
     if (args.length == 0) {
-      usage("expected a subcommand: index, search, embed, rerank, eval-retrieval, eval-sts, eval-rerank,"
-          + " eval-mmr, demo");
+      err.println("winnow: expected a subcommand: " + names + " (or --help)");
+      return 2;
+    }
+    if (args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+      out.print(Flags.overview("winnow", "Winnow's command line: every subcommand ends stdout with one JSON object"
+          + " of figures. 'winnow COMMAND --help' lists a command's options.", commands()));
+      return 0;
     }
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
     try {
       switch (args[0]) {
-        case "index" -> index(rest, System.out);
-        case "search" -> search(rest, System.out, System.err);
-        case "embed" -> embed(rest, System.out, System.err);
-        case "rerank" -> rerank(rest, System.out, System.err);
-        case "eval-retrieval" -> EvalCommands.retrieval(rest, System.out);
-        case "eval-sts" -> EvalCommands.sts(rest, System.out);
-        case "eval-rerank" -> EvalCommands.rerank(rest, System.out);
-        case "eval-mmr" -> EvalCommands.mmr(rest, System.out);
-        case "demo" -> Demo.main(rest);
-        default -> usage("unknown subcommand '" + args[0] + "'; expected index, search, embed, rerank,"
-            + " eval-retrieval, eval-sts, eval-rerank, eval-mmr, demo");
+        case "index" -> index(rest, out, err);
+        case "search" -> search(rest, out, err);
+        case "embed" -> embed(rest, out, err);
+        case "rerank" -> rerank(rest, out, err);
+        case "eval-retrieval" -> EvalCommands.retrieval(rest, out);
+        case "eval-sts" -> EvalCommands.sts(rest, out);
+        case "eval-rerank" -> EvalCommands.rerank(rest, out);
+        case "eval-mmr" -> EvalCommands.mmr(rest, out);
+        case "demo" -> Demo.run(rest, out);
+        default -> {
+          err.println("winnow: unknown subcommand '" + args[0] + "'; expected " + names);
+          return 2;
+        }
       }
+      return 0;
+    } catch (Flags.HelpRequested h) {
+      out.print(h.getMessage());
+      return 0;
     } catch (UsageException e) {
-      usage(e.getMessage());
+      err.println("winnow " + args[0] + ": " + e.getMessage());
+      return 2;
     } catch (RuntimeException | IOException e) {
-      System.err.println("winnow " + args[0] + ": " + e.getMessage());
-      System.exit(1);
+      err.println("winnow " + args[0] + ": " + e.getMessage());
+      return 1;
     }
   }
 
-  private static void usage(String message) {
-    System.err.println("winnow: " + message);
-    System.exit(2);
+  /** {@code --model NAME | --encoder DIR}. */
+  static final List<Flags.Option> MODEL_OPTIONS = List.of(
+      new Flags.Option("--model", "NAME", "bundled model: minilm, minilm-q, bge-small, e5-small (default "
+          + "minilm); its query/passage prompts are applied"),
+      new Flags.Option("--encoder", "DIR", "a model directory instead of a bundled model"));
+  /** The reranker: {@code --reranker DIR | --no-reranker}. */
+  static final List<Flags.Option> RERANKER_OPTIONS = List.of(
+      new Flags.Option("--reranker", "DIR", "cross-encoder directory (default <shared>/models/minilm-l6-reranker"
+          + " when it exists)"),
+      new Flags.Option("--no-reranker", null, "do not rerank"));
+  /** {@code --fusion rrf|linear [--alpha A] [--rrf-k K]}. */
+  static final List<Flags.Option> FUSION_OPTIONS = List.of(
+      new Flags.Option("--fusion", "rrf|linear", "how hybrid mode fuses dense and keyword lists (default linear 0.7)"),
+      new Flags.Option("--alpha", "A", "dense weight of --fusion linear, in [0, 1]"),
+      new Flags.Option("--rrf-k", "K", "k of --fusion rrf (default 60)"));
+  /** The per-query options of {@link #retrieveOptions}. */
+  static final List<Flags.Option> RETRIEVE_OPTIONS = concat(List.of(
+      new Flags.Option("--mode", "dense|keyword|hybrid", "which candidates (default: hybrid when the retriever"
+          + " has a keyword index)")), FUSION_OPTIONS, List.of(
+      new Flags.Option("--mmr", "LAMBDA", "MMR diversification, lambda in [0, 1] (1 = none)"),
+      new Flags.Option("--mmr-pool", "N", "candidates MMR picks from (needs --mmr)"),
+      new Flags.Option("--depth", "N", "candidates per side (default: k, or max(k, candidates) when fusing)")));
+
+  static final Flags.Command INDEX = Flags.command("index",
+          "Index a corpus (TSV id<TAB>text, or JSONL; .gz too) into a saved retriever; prints a table.")
+      .value("--corpus", "FILE", "the corpus (required)")
+      .value("--out", "DIR", "where to save the retriever: new, empty, or a saved retriever (required)")
+      .with(MODEL_OPTIONS)
+      .value("--index", "hnsw|flat", "vector index (default hnsw)")
+      .value("--mode", "hybrid|dense", "hybrid adds a BM25 keyword index (default hybrid)")
+      .value("--chunk", "N", "documents encoded per chunk (default " + Retriever.DEFAULT_CHUNK_SIZE + ")");
+  static final Flags.Command SEARCH = Flags.command("search",
+          "Answer queries (--query, or stdin lines) from a saved retriever: JSON lines on stdout, a table on stderr.")
+      .value("--retriever", "DIR", "the saved retriever (required)")
+      .value("--query", "Q", "one query; default: one per stdin line")
+      .value("--k", "N", "results per query (default 10)")
+      .value("--candidates", "N", "first-stage results the reranker rescores (default 100)")
+      .with(RERANKER_OPTIONS).with(MODEL_OPTIONS).with(RETRIEVE_OPTIONS);
+  static final Flags.Command EMBED = Flags.command("embed",
+          "Encode stdin lines: JSON lines {\"text\", \"vector\"} on stdout.")
+      .with(MODEL_OPTIONS)
+      .value("--as", "passage|query", "which prompt of the model applies (default passage)");
+  static final Flags.Command RERANK = Flags.command("rerank",
+          "Rerank stdin passages for a query: JSON lines {\"rank\", \"score\", \"passage\"} on stdout.")
+      .value("--query", "Q", "the query (required)")
+      .with(RERANKER_OPTIONS);
+
+  /** Every subcommand, in the order {@code --help} lists them. */
+  static List<Flags.Command> commands() {
+    return List.of(INDEX, SEARCH, EMBED, RERANK, EvalCommands.RETRIEVAL, EvalCommands.STS, EvalCommands.RERANK,
+        EvalCommands.MMR, Demo.COMMAND);
+  }
+
+  @SafeVarargs
+  static <T> List<T> concat(List<T>... lists) {
+    List<T> all = new ArrayList<>();
+    for (List<T> l : lists) {
+      all.addAll(l);
+    }
+    return List.copyOf(all);
   }
 
   /** The bundled model the CLI uses without {@code --model} or {@code --encoder}; see README for why. */
@@ -122,8 +205,7 @@ public final class Cli {
   }
 
   static void index(String[] args, PrintStream out, PrintStream err) throws IOException {
-    Args a = new Args(args, "index --corpus FILE --out DIR [--model NAME | --encoder DIR] [--index hnsw|flat]"
-        + " [--mode hybrid|dense] [--chunk N]");
+    Args a = new Args(args, INDEX);
     Path corpusFile = a.requiredPath("--corpus");
     Path outDir = a.requiredPath("--out");
     String model = a.string("--model", null);
@@ -131,7 +213,6 @@ public final class Cli {
     String kind = a.string("--index", "hnsw");
     RetrievalMode mode = mode(a.string("--mode", "hybrid"));
     int chunk = a.integer("--chunk", Retriever.DEFAULT_CHUNK_SIZE, 1, 1_000_000);
-    a.done();
     if (!kind.equals("hnsw") && !kind.equals("flat")) {
       throw new UsageException("--index must be hnsw or flat, got '" + kind + "'");
     }
@@ -229,9 +310,7 @@ public final class Cli {
   }
 
   static void search(String[] args, PrintStream out, PrintStream err) throws IOException {
-    Args a = new Args(args, "search --retriever DIR [--query Q] [--k N] [--mode dense|keyword|hybrid]"
-        + " [--fusion rrf|linear] [--alpha A] [--rrf-k K] [--mmr LAMBDA] [--depth N]"
-        + " [--reranker DIR | --no-reranker] [--candidates N] [--model NAME | --encoder DIR]");
+    Args a = new Args(args, SEARCH);
     Path dir = a.requiredPath("--retriever");
     String query = a.string("--query", null);
     int k = a.integer("--k", 10, 1, 10_000);
@@ -240,7 +319,6 @@ public final class Cli {
     String model = a.string("--model", null);
     Path encoderDir = a.path("--encoder", null);
     RetrieveOptions options = retrieveOptions(a);
-    a.done();
     checkModelArgs(model, encoderDir);
     if (model == null && encoderDir == null) { // what index recorded
       Path cli = dir.resolve(CLI_PROPERTIES);
@@ -392,12 +470,10 @@ public final class Cli {
   }
 
   static void embed(String[] args, PrintStream out, PrintStream err) throws IOException {
-    Args a = new Args(args, "embed [--model NAME | --encoder DIR] [--as passage|query]   (texts on stdin, one per"
-        + " line)");
+    Args a = new Args(args, EMBED);
     String model = a.string("--model", null);
     Path encoderDir = a.path("--encoder", null);
     String side = a.string("--as", "passage");
-    a.done();
     if (!side.equals("passage") && !side.equals("query")) {
       throw new UsageException("--as must be passage or query (which prompt of the model applies), got '" + side + "'");
     }
@@ -428,10 +504,9 @@ public final class Cli {
   }
 
   static void rerank(String[] args, PrintStream out, PrintStream err) throws IOException {
-    Args a = new Args(args, "rerank --query Q [--reranker DIR]   (passages on stdin, one per line)");
+    Args a = new Args(args, RERANK);
     String query = a.string("--query", null);
     Path rerankerDir = rerankerPath(a);
-    a.done();
     if (query == null || query.isBlank()) {
       throw new UsageException("rerank needs a non-blank --query");
     }
@@ -735,35 +810,42 @@ public final class Cli {
     }
   }
 
-  /** Minimal {@code --flag value} parser: every option is checked, unknown ones are usage errors. */
+  /**
+   * A subcommand's parsed options: {@link Flags} (picocli) parses them against the subcommand's declaration;
+   * this adds the CLI's integer ranges and required options, all reported as {@link UsageException}.
+   */
   static final class Args {
-    private final Map<String, String> values = new HashMap<>();
-    private final java.util.Set<String> flags = new java.util.HashSet<>();
+    private final Flags flags;
     private final String usage;
 
-    Args(String[] args, String usage) {
-      this.usage = usage;
-      for (int i = 0; i < args.length; i++) {
-        String a = args[i];
-        if (!a.startsWith("--")) {
-          throw new UsageException("unexpected argument '" + a + "'; usage: " + usage);
-        }
-        if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
-          values.put(a, args[++i]);
-        } else {
-          flags.add(a);
-        }
+    /**
+     * @throws UsageException for an unknown option, a missing value or an option given twice
+     * @throws Flags.HelpRequested for {@code --help}
+     */
+    Args(String[] args, Flags.Command command) {
+      this.usage = command.name() + " " + synopsis(command);
+      try {
+        this.flags = command.parse(args);
+      } catch (Flags.UsageError e) {
+        throw new UsageException(e.getMessage() + "; usage: " + usage + " (or " + command.name() + " --help)");
       }
     }
 
+    private static String synopsis(Flags.Command c) {
+      StringBuilder b = new StringBuilder();
+      for (Flags.Option o : c.options()) {
+        b.append(b.length() == 0 ? "" : " ").append('[').append(o.name())
+            .append(o.label() == null ? "" : " " + o.label()).append(']');
+      }
+      return b.toString();
+    }
+
     String string(String name, String fallback) {
-      String v = values.remove(name);
-      return v == null ? fallback : v;
+      return flags.string(name, fallback);
     }
 
     Path path(String name, Path fallback) {
-      String v = values.remove(name);
-      return v == null ? fallback : Path.of(v);
+      return flags.path(name, fallback);
     }
 
     Path requiredPath(String name) {
@@ -775,7 +857,7 @@ public final class Cli {
     }
 
     int integer(String name, int fallback, int min, int max) {
-      String v = values.remove(name);
+      String v = flags.string(name, null);
       if (v == null) {
         return fallback;
       }
@@ -791,16 +873,7 @@ public final class Cli {
     }
 
     boolean flag(String name) {
-      return flags.remove(name);
-    }
-
-    /** Fails on any option nobody asked for. */
-    void done() {
-      if (!values.isEmpty() || !flags.isEmpty()) {
-        List<String> unknown = new ArrayList<>(values.keySet());
-        unknown.addAll(flags);
-        throw new UsageException("unknown option(s) " + unknown + "; usage: " + usage);
-      }
+      return flags.flag(name);
     }
   }
 }

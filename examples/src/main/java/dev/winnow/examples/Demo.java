@@ -7,6 +7,7 @@ import dev.winnow.Retriever;
 import dev.winnow.ScoredDocument;
 import dev.winnow.encoders.BundledModel;
 import dev.winnow.encoders.DjlEncoder;
+import dev.winnow.examples.cli.Flags;
 import dev.winnow.index.HnswVectorIndex;
 import dev.winnow.rerank.CrossEncoderReranker;
 import java.io.BufferedReader;
@@ -47,14 +48,29 @@ public final class Demo {
 
   private Demo() {}
 
+  static final Flags.Command COMMAND = Flags.command("demo",
+          "The main job: index 36 passages, answer seven questions, show vector-search and reranked results.")
+      .value("--encoder", "DIR", "a model directory (default: the bundled MiniLM)")
+      .with(Cli.RERANKER_OPTIONS)
+      .value("--k", "N", "results per question (default 3)")
+      .value("--first", "N", "questions shown in full (default 5)");
+
+  /** Runs the demo; {@code --help} prints usage. Usage errors throw, as {@code mvn exec:java} reports them. */
   public static void main(String[] args) throws IOException {
-    Cli.Args a = new Cli.Args(args, "demo [--encoder DIR] [--reranker DIR | --no-reranker] [--k N] [--first N]");
+    try {
+      run(args, System.out);
+    } catch (Flags.HelpRequested h) {
+      System.out.print(h.getMessage());
+    }
+  }
+
+  static void run(String[] args, java.io.PrintStream stdout) throws IOException {
+    Cli.Args a = new Cli.Args(args, COMMAND);
     Path encoderDir = a.path("--encoder", null);
     boolean noReranker = a.flag("--no-reranker");
     Path rerankerDir = a.path("--reranker", null);
     int k = a.integer("--k", 3, 1, 100);
     int shown = a.integer("--first", 5, 1, 100);
-    a.done();
     Path defaultReranker = Cli.sharedDir().resolve("models/minilm-l6-reranker");
     if (rerankerDir == null && !noReranker && Files.isDirectory(defaultReranker)) {
       rerankerDir = defaultReranker;
@@ -71,16 +87,16 @@ public final class Demo {
       long t1 = System.nanoTime();
       retriever.add(corpus);
       long t2 = System.nanoTime();
-      System.out.printf(Locale.ROOT, "Winnow demo: %d passages indexed (HNSW) with %s%n", corpus.size(),
+      stdout.printf(Locale.ROOT, "Winnow demo: %d passages indexed (HNSW) with %s%n", corpus.size(),
           encoder.modelId());
-      System.out.printf(Locale.ROOT, "  models loaded in %d ms, passages encoded and indexed in %d ms%n",
+      stdout.printf(Locale.ROOT, "  models loaded in %d ms, passages encoded and indexed in %d ms%n",
           (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
       if (reranker == null) {
-        System.out.println("  No reranker configured: showing stage one (vector search) only. Add a cross-encoder"
+        stdout.println("  No reranker configured: showing stage one (vector search) only. Add a cross-encoder"
             + " with --reranker DIR (an ONNX or TorchScript model directory with tokenizer.json), e.g. "
             + defaultReranker + ".");
       } else {
-        System.out.println("  Reranker: " + reranker.modelId() + " (a small cross-encoder fine-tuned for Winnow's"
+        stdout.println("  Reranker: " + reranker.modelId() + " (a small cross-encoder fine-tuned for Winnow's"
             + " tests; see its README for its honest quality)");
       }
       json.put("documents", corpus.size());
@@ -91,23 +107,23 @@ public final class Demo {
       List<Map<String, Object>> answers = new ArrayList<>();
       for (String question : QUESTIONS) {
         Retrieval r = retriever.retrieve(question, k);
-        System.out.println();
-        System.out.println("Q: " + question);
-        System.out.println("  stage 1, vector search (cosine):");
+        stdout.println();
+        stdout.println("Q: " + question);
+        stdout.println("  stage 1, vector search (cosine):");
         List<ScoredDocument> first = r.candidates().subList(0, Math.min(shown, r.candidates().size()));
         for (ScoredDocument s : first) {
-          System.out.printf(Locale.ROOT, "    %.4f  %-15s %s%n", s.firstStageScore(), s.id(), clip(s.document().text()));
+          stdout.printf(Locale.ROOT, "    %.4f  %-15s %s%n", s.firstStageScore(), s.id(), clip(s.document().text()));
         }
         if (r.reranked()) {
-          System.out.printf(Locale.ROOT, "  stage 2, reranked top %d of %d candidates (cross-encoder score,"
+          stdout.printf(Locale.ROOT, "  stage 2, reranked top %d of %d candidates (cross-encoder score,"
               + " first-stage cosine):%n", k, r.candidates().size());
           for (ScoredDocument s : r.results()) {
-            System.out.printf(Locale.ROOT, "    %.4f  (%.4f)  %-15s %s%n", s.score(), s.firstStageScore(), s.id(),
+            stdout.printf(Locale.ROOT, "    %.4f  (%.4f)  %-15s %s%n", s.score(), s.firstStageScore(), s.id(),
                 clip(s.document().text()));
           }
         }
         Retrieval.Timings t = r.timings();
-        System.out.printf(Locale.ROOT, "  time: encode %.1f ms, search %.1f ms, rerank %.1f ms%n",
+        stdout.printf(Locale.ROOT, "  time: encode %.1f ms, search %.1f ms, rerank %.1f ms%n",
             t.encodeNanos() / 1e6, t.searchNanos() / 1e6, t.rerankNanos() / 1e6);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("question", question);
@@ -120,8 +136,8 @@ public final class Demo {
       }
       json.put("questions", answers);
     }
-    System.out.println();
-    System.out.println(Cli.json(json));
+    stdout.println();
+    stdout.println(Cli.json(json));
   }
 
   /** The built-in corpus, from {@code demo-corpus.tsv} next to this class (id, topic, text). */

@@ -18,6 +18,7 @@ import dev.winnow.eval.RetrievalDatasets;
 import dev.winnow.eval.RetrievalEvaluation;
 import dev.winnow.eval.StsDataset;
 import dev.winnow.eval.WikiQaDataset;
+import dev.winnow.examples.cli.Flags;
 import dev.winnow.index.FlatVectorIndex;
 import dev.winnow.index.HnswVectorIndex;
 import dev.winnow.index.VectorIndexes;
@@ -37,16 +38,52 @@ import java.util.Map;
  * {@code eval-rerank} (WikiQA). Each prints a table and, as the last line of stdout, one JSON object.
  */
 final class EvalCommands {
+  static final Flags.Command RETRIEVAL = Flags.command("eval-retrieval",
+          "Retrieval quality (nDCG@10, recall, MRR) on a BEIR folder, the NQ sample or WikiQA.")
+      .value("--corpus", "F", "BEIR corpus.jsonl (with --queries and --qrels)")
+      .value("--queries", "F", "BEIR queries.jsonl")
+      .value("--qrels", "F", "BEIR qrels TSV")
+      .value("--nq", "F", "the NQ sample TSV instead")
+      .value("--wikiqa", "F", "a WikiQA TSV instead")
+      .with(Cli.MODEL_OPTIONS)
+      .value("--mode", "dense|keyword|hybrid|all", "which rows (default dense)")
+      .with(Cli.FUSION_OPTIONS)
+      .value("--mmr", "LAMBDA", "MMR diversification, lambda in [0, 1]")
+      .value("--depth", "N", "candidates per side")
+      .value("--reranker", "DIR", "also rerank with this cross-encoder")
+      .value("--candidates", "N", "first-stage results reranked (default 100)")
+      .value("--k", "N", "results per query (default 100)")
+      .value("--index", "flat|hnsw", "vector index (default flat)")
+      .value("--limit", "N", "first N queries only")
+      .flag("--lenient", "skip malformed lines instead of failing")
+      .value("--retriever", "DIR", "a saved index of this corpus: skips encoding")
+      .value("--save", "DIR", "save the built retriever here")
+      .value("--dump", "FILE", "write per-query results here");
+  static final Flags.Command STS = Flags.command("eval-sts", "STS-B Pearson and Spearman of cosine similarity.")
+      .value("--file", "F", "sts-*.csv (required)")
+      .value("--encoder", "DIR", "a model directory (default: the bundled MiniLM)")
+      .flag("--lenient", "skip malformed lines instead of failing");
+  static final Flags.Command RERANK = Flags.command("eval-rerank", "WikiQA MAP and MRR: cosine vs the reranker.")
+      .value("--file", "F", "WikiQA-*.tsv[.gz] (required)")
+      .value("--encoder", "DIR", "a model directory (default: the bundled MiniLM)")
+      .with(Cli.RERANKER_OPTIONS)
+      .flag("--lenient", "skip malformed lines instead of failing");
+  static final Flags.Command MMR = Flags.command("eval-mmr",
+          "MMR lambda vs diversity on paraphrase-dense STS-B.")
+      .value("--file", "F", "sts.csv (required)")
+      .with(Cli.MODEL_OPTIONS)
+      .value("--min-score", "S", "pairs at least this similar count as paraphrases (default 4)")
+      .value("--queries", "N", "queries (default 200)")
+      .value("--k", "N", "results per query (default 10)")
+      .value("--lambdas", "L,L,...", "lambdas to compare (default 1,0.9,0.7,0.5)");
+
   private EvalCommands() {}
 
   /** One evaluated configuration of {@code eval-retrieval}. */
   record Row(String name, RetrieveOptions options) {}
 
   static void retrieval(String[] args, PrintStream out) throws IOException {
-    Cli.Args a = new Cli.Args(args, "eval-retrieval (--corpus F --queries F --qrels F | --nq F | --wikiqa F)"
-        + " [--model NAME | --encoder DIR] [--mode dense|keyword|hybrid|all] [--fusion rrf|linear] [--alpha A]"
-        + " [--rrf-k K] [--mmr LAMBDA] [--depth N] [--reranker DIR] [--candidates N] [--k N] [--index flat|hnsw]"
-        + " [--limit N] [--lenient] [--retriever DIR (a saved index of this corpus: skips encoding)] [--save DIR]");
+    Cli.Args a = new Cli.Args(args, RETRIEVAL);
     Path corpusFile = a.path("--corpus", null);
     Path queriesFile = a.path("--queries", null);
     Path qrelsFile = a.path("--qrels", null);
@@ -67,7 +104,6 @@ final class EvalCommands {
     String mmrArg = a.string("--mmr", null);
     int depth = a.integer("--depth", 0, 0, RetrieveOptions.MAX_DEPTH);
     Path dump = a.path("--dump", null);
-    a.done();
     if (!kind.equals("flat") && !kind.equals("hnsw")) {
       throw new Cli.UsageException("--index must be flat or hnsw, got '" + kind + "'");
     }
@@ -269,8 +305,7 @@ final class EvalCommands {
    * top 10 and how often the query's paraphrase partner is still in it, per lambda.
    */
   static void mmr(String[] args, PrintStream out) throws IOException {
-    Cli.Args a = new Cli.Args(args, "eval-mmr --file sts.csv [--model NAME | --encoder DIR] [--min-score S]"
-        + " [--queries N] [--k N] [--lambdas 1,0.9,0.7,0.5]");
+    Cli.Args a = new Cli.Args(args, MMR);
     Path file = a.requiredPath("--file");
     String model = a.string("--model", null);
     Path encoderDir = a.path("--encoder", null);
@@ -278,7 +313,6 @@ final class EvalCommands {
     int nQueries = a.integer("--queries", 200, 1, 100_000);
     int k = a.integer("--k", 10, 2, 1000);
     String lambdasArg = a.string("--lambdas", "1,0.9,0.7,0.5");
-    a.done();
     double minScore;
     List<Double> lambdas = new ArrayList<>();
     try {
@@ -354,11 +388,10 @@ final class EvalCommands {
   }
 
   static void sts(String[] args, PrintStream out) throws IOException {
-    Cli.Args a = new Cli.Args(args, "eval-sts --file F [--encoder DIR] [--lenient]");
+    Cli.Args a = new Cli.Args(args, STS);
     Path file = a.requiredPath("--file");
     Path encoderDir = a.path("--encoder", null);
     boolean lenient = a.flag("--lenient");
-    a.done();
     StsDataset data = StsDataset.load(file, lenient);
     try (Encoder encoder = Cli.encoder(encoderDir)) {
       long t0 = System.nanoTime();
@@ -387,13 +420,11 @@ final class EvalCommands {
   }
 
   static void rerank(String[] args, PrintStream out) throws IOException {
-    Cli.Args a = new Cli.Args(args, "eval-rerank --file WikiQA.tsv[.gz] [--encoder DIR] [--reranker DIR |"
-        + " --no-reranker] [--lenient]");
+    Cli.Args a = new Cli.Args(args, RERANK);
     Path file = a.requiredPath("--file");
     Path encoderDir = a.path("--encoder", null);
     Path rerankerDir = Cli.rerankerPath(a);
     boolean lenient = a.flag("--lenient");
-    a.done();
     WikiQaDataset data = WikiQaDataset.load(file, lenient);
     List<WikiQaDataset.Question> questions = data.answerable();
     try (Encoder encoder = Cli.encoder(encoderDir);

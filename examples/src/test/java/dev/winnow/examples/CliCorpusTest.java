@@ -103,17 +103,16 @@ class CliCorpusTest {
   @Test
   void retrievalOptionsParse() {
     Cli.Args a = new Cli.Args(new String[] {"--mode", "hybrid", "--alpha", "0.7", "--mmr", "0.5", "--depth", "50"},
-        "u");
+        Cli.SEARCH);
     var o = Cli.retrieveOptions(a);
-    a.done();
     assertEquals(dev.winnow.RetrievalMode.HYBRID, o.mode());
     assertEquals(dev.winnow.Fusion.linear(0.7), o.fusion());
     assertEquals(0.5, o.mmr().lambda());
     assertEquals(50, o.denseDepth());
     assertThrows(Cli.UsageException.class, () -> Cli.retrieveOptions(new Cli.Args(new String[] {"--fusion", "rrf",
-        "--alpha", "0.3"}, "u")));
-    assertThrows(Cli.UsageException.class, () -> Cli.retrieveOptions(new Cli.Args(new String[] {"--mmr", "2"}, "u")));
+        "--alpha", "0.3"}, Cli.SEARCH)));
+    assertThrows(Cli.UsageException.class, () -> Cli.retrieveOptions(new Cli.Args(new String[] {"--mmr", "2"}, Cli.SEARCH)));
     assertThrows(Cli.UsageException.class, () -> Cli.retrieveOptions(new Cli.Args(new String[] {"--mode", "magic"},
-        "u")));
+        Cli.SEARCH)));
   }
 }

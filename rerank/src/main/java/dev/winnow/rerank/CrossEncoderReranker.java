@@ -7,10 +7,12 @@ import dev.winnow.EncodingException;
 import dev.winnow.ModelLoadException;
 import dev.winnow.Reranker;
 import dev.winnow.encoders.ModelFormat;
-import dev.winnow.encoders.internal.ModelBuilder;
-import dev.winnow.encoders.internal.ModelDirectory;
-import dev.winnow.encoders.internal.TransformerModel;
-import dev.winnow.encoders.internal.TransformerModel.Output;
+import dev.winnow.encoders.runtime.BatchPlanner;
+import dev.winnow.encoders.runtime.ModelBuilder;
+import dev.winnow.encoders.runtime.ModelDirectory;
+import dev.winnow.encoders.runtime.TransformerModel;
+import dev.winnow.encoders.runtime.TransformerModel.Output;
+import dev.winnow.encoders.runtime.Tokenizers.PairTruncation;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -50,22 +52,20 @@ public final class CrossEncoderReranker implements Reranker {
   private final HuggingFaceTokenizer keepQuery;
   private final boolean sigmoid;
   private final int maxLength;
-  private final int batchSize;
-  private final int batchOverheadTokens;
+  private final BatchPlanner batches;
   private final int labels;
   private final String modelId;
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private volatile boolean closed;
 
-  private CrossEncoderReranker(Builder b, TransformerModel model, HuggingFaceTokenizer keepQuery, int batchSize,
-      int batchOverheadTokens) {
+  private CrossEncoderReranker(Builder b, TransformerModel model, HuggingFaceTokenizer keepQuery,
+      BatchPlanner batches) {
     ModelDirectory md = model.directory();
     this.model = model;
     this.keepQuery = keepQuery;
     this.sigmoid = b.sigmoid != null ? b.sigmoid : md.sigmoid() != null ? md.sigmoid() : true;
     this.maxLength = model.maxLength();
-    this.batchSize = batchSize;
-    this.batchOverheadTokens = batchOverheadTokens;
+    this.batches = batches;
     // the files' content and the settings that change scores; not the folder's path or name
     this.modelId = model.contentId() + ";sigmoid=" + sigmoid + ";maxLength=" + maxLength + ";tokenTypes="
         + model.tokenTypes();
@@ -113,7 +113,7 @@ public final class CrossEncoderReranker implements Reranker {
   /** Pairs per forward pass. */
   public int batchSize() {
     ensureOpen();
-    return batchSize;
+    return batches.maxBatch();
   }
 
   /** The model's format, hence its engine. */
@@ -148,7 +148,7 @@ public final class CrossEncoderReranker implements Reranker {
       int queryTokens = model.tokenizer().encode(query, false, false).getIds().length;
       HuggingFaceTokenizer tokenizer = queryTokens <= (maxLength - 3) / 2 ? keepQuery : model.tokenizer();
       Encoding[] encodings = tokenizer.batchEncode(pairs);
-      float[][] rows = model.run(encodings, batchSize, batchOverheadTokens, this::scores);
+      float[][] rows = model.run(encodings, batches, this::scores);
       float[] out = new float[rows.length];
       for (int r = 0; r < rows.length; r++) {
         out[r] = rows[r][0];
@@ -244,8 +244,8 @@ public final class CrossEncoderReranker implements Reranker {
       TransformerModel model = loadModel();
       HuggingFaceTokenizer keepQuery = null;
       try {
-        keepQuery = TransformerModel.newTokenizer(model.directory(), model.maxLength(), true);
-        return new CrossEncoderReranker(this, model, keepQuery, batchSize(model), batchOverheadTokens());
+        keepQuery = TransformerModel.newTokenizer(model.directory(), model.maxLength(), PairTruncation.SECOND_ONLY);
+        return new CrossEncoderReranker(this, model, keepQuery, batchPlanner(model));
       } catch (RuntimeException e) {
         model.close();
         if (keepQuery != null) {

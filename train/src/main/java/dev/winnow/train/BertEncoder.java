@@ -22,22 +22,38 @@ import java.util.List;
  * <p>{@link #modelId()} names the weights as loaded ({@link Tower#fingerprint()}) and the settings; wrap a
  * tower only after training it, or save and reopen it, so that the id names the vectors' weights.
  *
- * <p>Thread-safe: calls serialize on one lock (the PyTorch engine already uses all cores for one batch). Owns
- * its tower until {@link #close()}; afterwards every method but {@code close} throws
+ * <p>Thread-safe: calls serialize on one lock (the PyTorch engine already uses all cores for one batch).
+ * Ownership follows core's rule: {@link #open} and {@link #owning} close the tower on {@link #close()}, the
+ * constructor leaves it to the caller. After close every method but {@code close} throws
  * {@link IllegalStateException}.
  */
 public final class BertEncoder implements Encoder {
   private final Tower tower;
   private final int batchSize;
   private final String modelId;
+  private final boolean ownsTower;
   private boolean closed;
 
   /**
-   * Wraps a tower; the encoder takes ownership and closes it.
+   * An encoder view of a tower the caller keeps: {@link #close()} leaves the tower open (see
+   * {@link #owning(Tower, int)} to hand it over).
    *
    * @param batchSize texts per forward pass, in [1, 4096]
    */
   public BertEncoder(Tower tower, int batchSize) {
+    this(tower, batchSize, false);
+  }
+
+  /**
+   * An encoder that takes the tower: {@link #close()} closes it.
+   *
+   * @param batchSize texts per forward pass, in [1, 4096]
+   */
+  public static BertEncoder owning(Tower tower, int batchSize) {
+    return new BertEncoder(tower, batchSize, true);
+  }
+
+  private BertEncoder(Tower tower, int batchSize, boolean ownsTower) {
     if (tower == null) {
       throw new IllegalArgumentException("tower is null");
     }
@@ -46,18 +62,20 @@ public final class BertEncoder implements Encoder {
     }
     this.tower = tower;
     this.batchSize = batchSize;
+    this.ownsTower = ownsTower;
     this.modelId = "winnow-bert@" + tower.fingerprint() + ";pooling=" + tower.pooling() + ";normalize="
         + tower.normalize() + ";maxLength=" + tower.maxLength() + ";dim=" + tower.dimension();
   }
 
-  /** Loads a directory (see {@link Tower#load(Path)}), batch size 32. */
+  /** Loads a directory (see {@link Tower#load(Path)}), batch size 32; the encoder closes the tower it loaded. */
   public static BertEncoder open(Path dir) {
-    return new BertEncoder(Tower.load(dir), 32);
+    return owning(Tower.load(dir), 32);
   }
 
   /**
    * Opens what {@link DualEncoderTrainer} saved: a directory with {@code query/} and {@code answer/} towers, or
-   * one shared tower. The dual encoder owns the encoders.
+   * one shared tower. It creates the encoders and returns them {@link DualEncoder#owning owned}: the caller
+   * closes the dual encoder, which closes them.
    */
   public static DualEncoder openDual(Path dir) {
     if (dir == null) {
@@ -66,13 +84,13 @@ public final class BertEncoder implements Encoder {
     if (Files.isDirectory(dir.resolve("query")) && Files.isDirectory(dir.resolve("answer"))) {
       BertEncoder q = open(dir.resolve("query"));
       try {
-        return new DualEncoder(q, open(dir.resolve("answer")));
+        return DualEncoder.owning(new DualEncoder(q, open(dir.resolve("answer"))));
       } catch (RuntimeException e) {
         q.close();
         throw e;
       }
     }
-    return DualEncoder.shared(open(dir));
+    return DualEncoder.owning(DualEncoder.shared(open(dir)));
   }
 
   @Override
@@ -100,12 +118,14 @@ public final class BertEncoder implements Encoder {
     return texts.isEmpty() ? new float[0][] : tower.encode(texts, batchSize);
   }
 
-  /** Closes the tower. Idempotent. */
+  /** Closes the tower when this encoder owns it ({@link #open}, {@link #owning}). Idempotent. */
   @Override
   public synchronized void close() {
     if (!closed) {
       closed = true;
-      tower.close();
+      if (ownsTower) {
+        tower.close();
+      }
     }
   }
 

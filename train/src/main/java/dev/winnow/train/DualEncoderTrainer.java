@@ -12,6 +12,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.util.Pair;
+import dev.winnow.encoders.runtime.AtomicDirectory;
 import dev.winnow.train.internal.DualEncoderBlock;
 import dev.winnow.train.internal.NoDuplicateBatches;
 import java.io.IOException;
@@ -199,22 +200,21 @@ public final class DualEncoderTrainer {
     return RetrievalMetrics.of(q, a, gold);
   }
 
-  /** Saves the towers: one directory when shared, else {@code query/} and {@code answer/} below {@code dir}. */
+  /**
+   * Saves the towers: one directory when shared, else {@code query/} and {@code answer/} below {@code dir}.
+   * Replaces {@code dir} atomically ({@link AtomicDirectory#replace}): a crash leaves the previous save or this one.
+   */
   public void save(Path dir) throws IOException {
     if (b.questions == b.answers) {
       b.questions.save(dir);
       return;
     }
-    Path tmp = dir.resolveSibling(dir.getFileName() + ".tmp-" + System.nanoTime());
-    Files.createDirectories(tmp);
-    b.questions.save(tmp.resolve("query"));
-    b.answers.save(tmp.resolve("answer"));
-    Files.writeString(tmp.resolve("dual_encoder.json"),
-        "{\"query\": \"query\", \"answer\": \"answer\", \"shared\": false}\n", StandardCharsets.UTF_8);
-    if (Files.exists(dir)) {
-      Tower.deleteTree(dir);
-    }
-    Files.move(tmp, dir);
+    AtomicDirectory.replace(dir, tmp -> {
+      b.questions.save(tmp.resolve("query"));
+      b.answers.save(tmp.resolve("answer"));
+      Files.writeString(tmp.resolve("dual_encoder.json"),
+          "{\"query\": \"query\", \"answer\": \"answer\", \"shared\": false}\n", StandardCharsets.UTF_8);
+    });
   }
 
   private float step(Trainer trainer, InBatchNegativesLoss loss, List<Parameter> params, List<TrainingPair> train,

@@ -13,7 +13,6 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import com.google.gson.GsonBuilder;
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
@@ -21,6 +20,10 @@ import com.google.gson.JsonParser;
 import dev.winnow.ModelLoadException;
 import dev.winnow.Similarity;
 import dev.winnow.encoders.Pooling;
+import dev.winnow.encoders.runtime.AtomicDirectory;
+import dev.winnow.encoders.runtime.SentenceTransformersConfig;
+import dev.winnow.encoders.runtime.Tokenizers;
+import dev.winnow.encoders.runtime.Tokenizers.PairTruncation;
 import dev.winnow.train.internal.Layers;
 import dev.winnow.train.internal.NoGrad;
 import dev.winnow.train.internal.Safetensors;
@@ -29,21 +32,19 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * One trainable side of a dual encoder: the HuggingFace tokenizer, a {@link BertBlock}, pooling, an optional
  * dense projection and optional L2 normalization, on DJL's PyTorch engine (GPU when present, else CPU). It
- * loads and saves the sentence-transformers directory layout ({@code model.safetensors} with Hugging Face
- * names, {@code config.json}, {@code tokenizer.json}, {@code modules.json}, {@code 1_Pooling/config.json},
- * {@code sentence_bert_config.json}, optional {@code 2_Dense} and {@code Normalize} modules).
+ * loads and saves the sentence-transformers directory layout: {@code model.safetensors} with Hugging Face
+ * names, {@code config.json}, {@code tokenizer.json}, an optional {@code 2_Dense} module, and the files of
+ * {@link SentenceTransformersConfig} (modules, pooling, maximum length, prompts, similarity, Normalize).
  *
  * <pre>{@code
  * try (Tower minilm = Tower.load(Path.of("../shared/models/all-MiniLM-L6-v2"))) {
@@ -66,13 +67,15 @@ public final class Tower implements AutoCloseable {
   private final Path sourceDir;
   private final int maxLength;
   private final Similarity similarity;
+  private final Map<String, String> prompts;
   private final int dimension;
   private final String fingerprint;
   private boolean closed;
 
   private Tower(NDManager manager, TowerBlock block, Path tokenizerFile, Path sourceDir, int maxLength,
-      Similarity similarity, String fingerprint) {
+      Similarity similarity, Map<String, String> prompts, String fingerprint) {
     this.fingerprint = fingerprint;
+    this.prompts = Map.copyOf(prompts);
     this.manager = manager;
     this.block = block;
     this.tokenizerFile = tokenizerFile;
@@ -82,19 +85,19 @@ public final class Tower implements AutoCloseable {
     this.dimension = block.dense() == null ? block.bert().config().hiddenSize()
         : (int) block.dense().getParameters().get("weight").getShape().get(0);
     try {
-      this.tokenizer = HuggingFaceTokenizer.builder().optTokenizerPath(tokenizerFile).optAddSpecialTokens(true)
-          .optPadding(false).optTruncation(true).optMaxLength(maxLength).build();
-    } catch (IOException | RuntimeException e) {
+      this.tokenizer = Tokenizers.open(tokenizerFile, maxLength, PairTruncation.LONGEST_FIRST);
+    } catch (RuntimeException e) {
       manager.close();
-      throw new ModelLoadException("cannot load tokenizer " + tokenizerFile + ": " + e.getMessage(), e);
+      throw e;
     }
   }
 
   /**
    * Loads a sentence-transformers / Hugging Face directory: {@code config.json} and {@code model.safetensors}
    * (HF names, optionally under a {@code bert.} prefix), {@code tokenizer.json}, and the pooling, dense,
-   * normalize and max-length settings of the sentence-transformers files (defaults: MEAN, none, no, 256
-   * capped at max_position_embeddings).
+   * normalize, max-length, prompt and similarity settings of the sentence-transformers files (defaults: MEAN,
+   * none, no, 256 capped at max_position_embeddings, none, COSINE). A folder that an interrupted {@link #save}
+   * left only as its previous version is restored first ({@link AtomicDirectory#recover}).
    *
    * @throws ModelLoadException naming the file and what is missing or malformed
    */
@@ -103,6 +106,13 @@ public final class Tower implements AutoCloseable {
       throw new IllegalArgumentException("dir is null");
     }
     Path d = dir.toAbsolutePath().normalize();
+    if (!Files.exists(d)) {
+      try {
+        AtomicDirectory.recover(d);
+      } catch (IOException e) {
+        throw new ModelLoadException("cannot restore " + AtomicDirectory.previousOf(d) + ": " + e.getMessage(), e);
+      }
+    }
     for (String f : new String[] {"config.json", "model.safetensors", "tokenizer.json"}) {
       if (!Files.isRegularFile(d.resolve(f))) {
         throw new ModelLoadException("model directory " + d + " has no " + f + " (a Hugging Face BERT directory"
@@ -144,7 +154,7 @@ public final class Tower implements AutoCloseable {
       }
       String fp = fingerprint(d.resolve("model.safetensors"),
           st.denseDir == null ? null : st.denseDir.resolve("model.safetensors"), d.resolve("tokenizer.json"));
-      return new Tower(m, block, d.resolve("tokenizer.json"), d, st.maxLength, st.similarity, fp);
+      return new Tower(m, block, d.resolve("tokenizer.json"), d, st.maxLength, st.similarity, st.prompts, fp);
     } catch (RuntimeException e) {
       m.close();
       throw e;
@@ -227,6 +237,11 @@ public final class Tower implements AutoCloseable {
   /** The similarity the tower's vectors are meant for (COSINE when normalized, else DOT_PRODUCT by default). */
   public Similarity similarity() {
     return similarity;
+  }
+
+  /** The sentence-transformers prompts (e.g. {@code query -> "query: "}), kept by {@link #save}; may be empty. */
+  public Map<String, String> prompts() {
+    return prompts;
   }
 
   /** Pooling over tokens. */
@@ -350,14 +365,16 @@ public final class Tower implements AutoCloseable {
 
   /**
    * Saves the tower as a sentence-transformers directory that {@link #load(Path)}, Winnow's
-   * {@code Encoders.open} and Python's {@code SentenceTransformer(dir)} read. Replaces {@code dir} if it
-   * exists (written next to it first, then moved).
+   * {@code Encoders.open} and Python's {@code SentenceTransformer(dir)} read, prompts and similarity included.
+   * Replaces {@code dir} atomically ({@link AtomicDirectory#replace}): written beside it, then renamed, so a crash
+   * at any moment leaves the previous save or this one.
    */
   public void save(Path dir) throws IOException {
     ensureOpen();
-    Path target = dir.toAbsolutePath().normalize();
-    Path tmp = target.resolveSibling(target.getFileName() + ".tmp-" + System.nanoTime());
-    Files.createDirectories(tmp);
+    AtomicDirectory.replace(dir, this::writeTo);
+  }
+
+  private void writeTo(Path tmp) throws IOException {
     Map<String, NDArray> weights = new LinkedHashMap<>();
     block.bert().parameters().forEach((k, p) -> weights.put(k, p.getArray()));
     Safetensors.write(tmp.resolve("model.safetensors"), weights);
@@ -370,55 +387,24 @@ public final class Tower implements AutoCloseable {
         }
       }
     }
-    JsonArray modules = new JsonArray();
-    modules.add(module(0, "", "sentence_transformers.models.Transformer"));
-    modules.add(module(1, "1_Pooling", "sentence_transformers.models.Pooling"));
-    int next = 2;
-    if (block.dense() != null) {
-      String path = next + "_Dense";
-      modules.add(module(next++, path, "sentence_transformers.models.Dense"));
-      Files.createDirectories(tmp.resolve(path));
+    SentenceTransformersConfig st = SentenceTransformersConfig.builder(block.pooling(),
+            block.bert().config().hiddenSize())
+        .dense(block.dense() != null).normalize(block.normalize()).maxSeqLength(maxLength).prompts(prompts)
+        .similarity(similarity).build();
+    st.write(tmp);
+    for (SentenceTransformersConfig.Module m : st.denseModules()) {
+      Path denseDir = tmp.resolve(m.path());
       Map<String, NDArray> dw = new LinkedHashMap<>();
       dw.put("linear.weight", block.dense().getParameters().get("weight").getArray());
       dw.put("linear.bias", block.dense().getParameters().get("bias").getArray());
-      Safetensors.write(tmp.resolve(path).resolve("model.safetensors"), dw);
+      Safetensors.write(denseDir.resolve("model.safetensors"), dw);
       JsonObject dc = new JsonObject();
       dc.addProperty("in_features", block.bert().config().hiddenSize());
       dc.addProperty("out_features", dimension);
       dc.addProperty("bias", true);
       dc.addProperty("activation_function", "torch.nn.modules.linear.Identity");
-      write(tmp.resolve(path).resolve("config.json"), pretty(dc));
+      write(denseDir.resolve("config.json"), pretty(dc));
     }
-    if (block.normalize()) {
-      String path = next + "_Normalize";
-      modules.add(module(next, path, "sentence_transformers.models.Normalize"));
-      Files.createDirectories(tmp.resolve(path));
-    }
-    write(tmp.resolve("modules.json"), pretty(modules));
-    Files.createDirectories(tmp.resolve("1_Pooling"));
-    JsonObject pool = new JsonObject();
-    pool.addProperty("word_embedding_dimension", block.bert().config().hiddenSize());
-    pool.addProperty("pooling_mode_cls_token", block.pooling() == Pooling.CLS);
-    pool.addProperty("pooling_mode_mean_tokens", block.pooling() == Pooling.MEAN);
-    pool.addProperty("pooling_mode_max_tokens", block.pooling() == Pooling.MAX);
-    pool.addProperty("pooling_mode_mean_sqrt_len_tokens", block.pooling() == Pooling.MEAN_SQRT_LEN);
-    write(tmp.resolve("1_Pooling").resolve("config.json"), pretty(pool));
-    JsonObject sbert = new JsonObject();
-    sbert.addProperty("max_seq_length", maxLength);
-    sbert.addProperty("do_lower_case", false);
-    write(tmp.resolve("sentence_bert_config.json"), pretty(sbert));
-    JsonObject stc = new JsonObject();
-    stc.add("prompts", new JsonObject());
-    stc.addProperty("similarity_fn_name", switch (similarity) {
-      case COSINE -> "cosine";
-      case DOT_PRODUCT -> "dot";
-      case EUCLIDEAN -> "euclidean";
-    });
-    write(tmp.resolve("config_sentence_transformers.json"), pretty(stc));
-    if (Files.exists(target)) {
-      deleteTree(target);
-    }
-    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
   }
 
   /** Releases the parameters and the tokenizer. Idempotent. */
@@ -445,22 +431,7 @@ public final class Tower implements AutoCloseable {
         + block.normalize() + ", maxLength=" + maxLength + "]";
   }
 
-  static void deleteTree(Path p) throws IOException {
-    try (Stream<Path> s = Files.walk(p)) {
-      for (Path f : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(f);
-      }
-    }
-  }
 
-  private static JsonObject module(int idx, String path, String type) {
-    JsonObject o = new JsonObject();
-    o.addProperty("idx", idx);
-    o.addProperty("name", Integer.toString(idx));
-    o.addProperty("path", path);
-    o.addProperty("type", type);
-    return o;
-  }
 
   private static String pretty(JsonElement e) {
     return new GsonBuilder().setPrettyPrinting().create().toJson(e);
@@ -470,88 +441,36 @@ public final class Tower implements AutoCloseable {
     Files.writeString(file, text + "\n", StandardCharsets.UTF_8);
   }
 
-  /** The sentence-transformers settings of a directory. */
+  /** The sentence-transformers settings of a directory, checked against what a tower supports. */
   private record StSettings(Pooling pooling, Path denseDir, boolean normalize, int maxLength,
-      Similarity similarity) {
+      Similarity similarity, Map<String, String> prompts) {
     static StSettings read(Path d, BertConfig config) {
-      Pooling pooling = Pooling.MEAN;
+      SentenceTransformersConfig st = SentenceTransformersConfig.read(d);
       Path denseDir = null;
-      boolean normalize = false;
-      Path poolingConfig = d.resolve("1_Pooling").resolve("config.json");
-      JsonElement modules = json(d.resolve("modules.json"));
-      if (modules != null && modules.isJsonArray()) {
-        for (JsonElement m : modules.getAsJsonArray()) {
-          JsonObject o = m.getAsJsonObject();
-          String type = o.has("type") ? o.get("type").getAsString() : "";
-          String path = o.has("path") ? o.get("path").getAsString() : "";
-          if (type.endsWith(".Normalize")) {
-            normalize = true;
-          } else if (type.endsWith(".Pooling")) {
-            poolingConfig = d.resolve(path).resolve("config.json");
-          } else if (type.endsWith(".Dense")) {
-            if (denseDir != null) {
-              throw new ModelLoadException(d + "/modules.json has several Dense modules; one is supported");
-            }
-            denseDir = d.resolve(path);
-            JsonElement dc = json(denseDir.resolve("config.json"));
-            String act = dc != null && dc.getAsJsonObject().has("activation_function")
-                ? dc.getAsJsonObject().get("activation_function").getAsString() : "";
-            if (!act.endsWith("Identity")) {
-              throw new ModelLoadException(denseDir + " uses activation '" + act + "'; only Identity is supported");
-            }
-          } else if (!type.endsWith(".Transformer")) {
-            throw new ModelLoadException(d + "/modules.json has module type '" + type + "', not supported");
+      for (SentenceTransformersConfig.Module m : st.modules()) {
+        if (m.is(SentenceTransformersConfig.Module.DENSE)) {
+          if (denseDir != null) {
+            throw new ModelLoadException(d + "/modules.json has several Dense modules; one is supported");
           }
+          denseDir = d.resolve(m.path());
+          JsonElement dc = json(denseDir.resolve("config.json"));
+          String act = dc != null && dc.isJsonObject() && dc.getAsJsonObject().has("activation_function")
+              ? dc.getAsJsonObject().get("activation_function").getAsString() : "";
+          if (!act.endsWith("Identity")) {
+            throw new ModelLoadException(denseDir + " uses activation '" + act + "'; only Identity is supported");
+          }
+        } else if (!m.is(SentenceTransformersConfig.Module.TRANSFORMER)
+            && !m.is(SentenceTransformersConfig.Module.POOLING) && !m.is(SentenceTransformersConfig.Module.NORMALIZE)) {
+          throw new ModelLoadException(d + "/modules.json has module type '" + m.type() + "', not supported");
         }
       }
-      JsonElement p = json(poolingConfig);
-      if (p != null && p.isJsonObject()) {
-        JsonObject o = p.getAsJsonObject();
-        List<Pooling> modes = new ArrayList<>();
-        if (flag(o, "pooling_mode_cls_token")) {
-          modes.add(Pooling.CLS);
-        }
-        if (flag(o, "pooling_mode_mean_tokens")) {
-          modes.add(Pooling.MEAN);
-        }
-        if (flag(o, "pooling_mode_max_tokens")) {
-          modes.add(Pooling.MAX);
-        }
-        if (flag(o, "pooling_mode_mean_sqrt_len_tokens")) {
-          modes.add(Pooling.MEAN_SQRT_LEN);
-        }
-        if (modes.size() != 1) {
-          throw new ModelLoadException(poolingConfig + " must enable exactly one supported pooling mode, found "
-              + modes);
-        }
-        pooling = modes.get(0);
-      }
-      int maxLength = Math.min(256, config.maxPositionEmbeddings());
-      JsonElement sb = json(d.resolve("sentence_bert_config.json"));
-      if (sb != null && sb.isJsonObject() && sb.getAsJsonObject().has("max_seq_length")) {
-        maxLength = sb.getAsJsonObject().get("max_seq_length").getAsInt();
-      }
+      int maxLength = st.maxSeqLength() != null ? st.maxSeqLength() : Math.min(256, config.maxPositionEmbeddings());
       if (maxLength < 2 || maxLength > config.maxPositionEmbeddings()) {
         throw new ModelLoadException(d + ": max_seq_length " + maxLength + " must be in [2, "
             + config.maxPositionEmbeddings() + "]");
       }
-      Similarity sim = normalize ? Similarity.COSINE : Similarity.DOT_PRODUCT;
-      JsonElement stc = json(d.resolve("config_sentence_transformers.json"));
-      if (stc != null && stc.isJsonObject() && stc.getAsJsonObject().has("similarity_fn_name")
-          && !stc.getAsJsonObject().get("similarity_fn_name").isJsonNull()) {
-        String fn = stc.getAsJsonObject().get("similarity_fn_name").getAsString();
-        sim = switch (fn) {
-          case "cosine" -> Similarity.COSINE;
-          case "dot", "dot_product" -> Similarity.DOT_PRODUCT;
-          case "euclidean" -> Similarity.EUCLIDEAN;
-          default -> throw new ModelLoadException("unsupported similarity_fn_name '" + fn + "' in " + d);
-        };
-      }
-      return new StSettings(pooling, denseDir, normalize, maxLength, sim);
-    }
-
-    private static boolean flag(JsonObject o, String k) {
-      return o.has(k) && o.get(k).getAsBoolean();
+      Pooling pooling = st.pooling() != null ? st.pooling() : Pooling.MEAN;
+      return new StSettings(pooling, denseDir, st.normalize(), maxLength, st.similarityOrDefault(), st.prompts());
     }
 
     private static JsonElement json(Path f) {
@@ -578,6 +497,7 @@ public final class Tower implements AutoCloseable {
     private boolean normalize = true;
     private int maxLength;
     private Similarity similarity;
+    private Map<String, String> prompts = Map.of();
     private long seed = 42;
     private boolean built;
 
@@ -630,6 +550,15 @@ public final class Tower implements AutoCloseable {
       return this;
     }
 
+    /** sentence-transformers prompts saved with the tower, e.g. {@code query -> "query: "}; default none. */
+    public Builder prompts(Map<String, String> prompts) {
+      if (prompts == null) {
+        throw new IllegalArgumentException("prompts is null");
+      }
+      this.prompts = Map.copyOf(prompts);
+      return this;
+    }
+
     /** Seed of PyTorch's generator for the initial weights; default 42. */
     public Builder seed(long seed) {
       this.seed = seed;
@@ -651,7 +580,7 @@ public final class Tower implements AutoCloseable {
         TowerBlock block = new TowerBlock(bert, pooling, dense, normalize);
         block.initialize(m, DataType.FLOAT32, BertBlock.inputShapes(8));
         Similarity sim = similarity != null ? similarity : normalize ? Similarity.COSINE : Similarity.DOT_PRODUCT;
-        return new Tower(m, block, tokenizerJson, tokenizerJson.getParent(), maxLength, sim,
+        return new Tower(m, block, tokenizerJson, tokenizerJson.getParent(), maxLength, sim, prompts,
             "random-" + java.util.UUID.randomUUID());
       } catch (RuntimeException e) {
         m.close();

@@ -36,7 +36,7 @@ class GoldenParityIT {
       }
       expected.add(f);
     }
-    try (BertEncoder encoder = new BertEncoder(Tower.load(dir), 8)) {
+    try (BertEncoder encoder = BertEncoder.owning(Tower.load(dir), 8)) {
       assertEquals(384, encoder.dimension());
       float[][] batched = encoder.encode(texts);
       double worst = 1;

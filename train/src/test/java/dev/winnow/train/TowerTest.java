@@ -60,10 +60,14 @@ class TowerTest {
     List<String> texts = List.of("who wrote the origin of species", "a bat", "");
     float[][] before;
     try (Tower t = Tower.builder(Tiny.CONFIG, Tiny.tokenizer()).pooling(Pooling.CLS).projection(8)
-        .normalize(false).maxLength(32).seed(3).build()) {
+        .normalize(false).maxLength(32).prompts(java.util.Map.of("query", "query: ")).seed(3).build()) {
       before = t.encode(texts, 2);
       assertEquals(8, before[0].length);
       t.save(dir);
+      t.save(dir); // replaces the first save atomically
+    }
+    try (java.util.stream.Stream<Path> left = Files.list(tmp)) {
+      assertEquals(List.of("tower"), left.map(p -> p.getFileName().toString()).toList(), "no staging left");
     }
     for (String f : new String[] {"model.safetensors", "config.json", "tokenizer.json", "modules.json",
         "1_Pooling/config.json", "sentence_bert_config.json", "2_Dense/model.safetensors", "2_Dense/config.json"}) {
@@ -76,6 +80,7 @@ class TowerTest {
       assertEquals(Pooling.CLS, back.pooling());
       assertEquals(32, back.maxLength());
       assertEquals(Similarity.DOT_PRODUCT, back.similarity());
+      assertEquals(java.util.Map.of("query", "query: "), back.prompts(), "save keeps the prompts");
       float[][] after = back.encode(texts, 3);
       for (int i = 0; i < texts.size(); i++) {
         assertArrayEquals(before[i], after[i], 1e-6f, "text " + i);

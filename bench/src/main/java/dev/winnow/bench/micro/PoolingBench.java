@@ -1,7 +1,7 @@
 package dev.winnow.bench.micro;
 
 import dev.winnow.encoders.Pooling;
-import dev.winnow.encoders.internal.Pooler;
+import dev.winnow.encoders.runtime.Pooler;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

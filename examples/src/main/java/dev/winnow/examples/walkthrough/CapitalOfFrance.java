@@ -55,9 +55,9 @@ public final class CapitalOfFrance {
 
   /** Runs the walkthrough, printing to {@code out}; returns the exit status (2 for bad flags). */
   static int run(String[] args, PrintStream out, PrintStream err) {
-    Cli cli = Cli.parseOrUsage(args, Set.of("--reranker"), USAGE, err);
-    if (cli == null) {
-      return Cli.USAGE;
+    Cli cli = Cli.parseOrUsage(args, Set.of("--reranker"), USAGE, out, err);
+    if (cli == null || cli.helpShown()) {
+      return cli == null ? Cli.USAGE : 0;
     }
     Path rerankerDir = cli.path("--reranker", Cli.shared("models/minilm-l6-reranker"));
     Map<String, Object> json = new LinkedHashMap<>();

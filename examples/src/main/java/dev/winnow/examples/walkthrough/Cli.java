@@ -2,19 +2,21 @@ package dev.winnow.examples.walkthrough;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import dev.winnow.examples.cli.Flags;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * The walkthroughs' command-line contract: {@code --name VALUE} flags from a fixed set, a usage message and exit
- * status 2 for anything else, the shared data folder, and the JSON object printed as the last line of stdout.
- * Immutable.
+ * The walkthroughs' command-line contract: {@code --name VALUE} flags from a fixed set, parsed by the same
+ * picocli parser as {@code bin/winnow} ({@link Flags}); {@code --help} prints the main's usage and exits 0, anything
+ * else unknown is a usage message and exit status 2; the shared data folder; and the JSON object printed as the
+ * last line of stdout. Immutable.
  */
 final class Cli {
   /** Exit status for bad flags. */
@@ -22,10 +24,12 @@ final class Cli {
 
   private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
 
-  private final Map<String, String> values;
+  private final Flags values;
+  private final boolean helpShown;
 
-  private Cli(Map<String, String> values) {
+  private Cli(Flags values, boolean helpShown) {
     this.values = values;
+    this.helpShown = helpShown;
   }
 
   /**
@@ -33,32 +37,34 @@ final class Cli {
    *
    * @param allowed the flags this main accepts, e.g. {@code --data}
    * @throws IllegalArgumentException naming the bad argument: unknown flag, missing value, flag given twice
+   * @throws Flags.HelpRequested for {@code --help}
    */
   static Cli parse(String[] args, Set<String> allowed) {
-    Map<String, String> values = new LinkedHashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (!allowed.contains(a)) {
-        throw new IllegalArgumentException("unknown argument '" + a + "'");
-      }
-      if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
-        throw new IllegalArgumentException(a + " needs a value");
-      }
-      if (values.put(a, args[++i]) != null) {
-        throw new IllegalArgumentException(a + " given twice");
-      }
+    return new Cli(command("", allowed).parse(args), false);
+  }
+
+  private static Flags.Command command(String usage, Set<String> allowed) {
+    Flags.Command c = Flags.command("walkthrough", usage);
+    for (String flag : new TreeSet<>(allowed)) {
+      c = c.value(flag, "VALUE", "");
     }
-    return new Cli(values);
+    return c;
   }
 
   /**
-   * Parses the flags, or prints the problem and {@code usage} to {@code err}.
+   * Parses the flags; on {@code --help} prints {@code usage} and the flags to {@code out}; on a bad flag prints
+   * the problem and {@code usage} to {@code err}.
    *
-   * @return the parsed flags, or null when the caller should exit with {@link #USAGE}
+   * @return the parsed flags ({@link #helpShown()} after {@code --help}: exit 0), or null when the caller should
+   *     exit with {@link #USAGE}
    */
-  static Cli parseOrUsage(String[] args, Set<String> allowed, String usage, PrintStream err) {
+  static Cli parseOrUsage(String[] args, Set<String> allowed, String usage, PrintStream out, PrintStream err) {
     try {
-      return parse(args, allowed);
+      return new Cli(command(usage, allowed).parse(args), false);
+    } catch (Flags.HelpRequested h) {
+      out.println(usage);
+      out.print(h.getMessage());
+      return new Cli(null, true);
     } catch (IllegalArgumentException e) {
       err.println(e.getMessage());
       err.println(usage);
@@ -66,15 +72,19 @@ final class Cli {
     }
   }
 
+  /** Whether {@code --help} was given and usage printed: the main exits 0 without running. */
+  boolean helpShown() {
+    return helpShown;
+  }
+
   /** The value of {@code flag}, else {@code fallback}. */
   String value(String flag, String fallback) {
-    return values.getOrDefault(flag, fallback);
+    return values.string(flag, fallback);
   }
 
   /** The value of {@code flag} as a path, else {@code fallback}. */
   Path path(String flag, Path fallback) {
-    String v = values.get(flag);
-    return v == null ? fallback : Paths.get(v);
+    return values.path(flag, fallback);
   }
 
   /** {@code -Dwinnow.shared}, else {@code $WINNOW_SHARED}, else {@code ../shared}, resolved against it. */

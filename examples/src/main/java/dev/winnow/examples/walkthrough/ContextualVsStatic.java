@@ -60,9 +60,9 @@ public final class ContextualVsStatic {
 
   /** Runs the walkthrough, printing to {@code out}; returns the exit status (2 for bad flags). */
   static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
-    Cli cli = Cli.parseOrUsage(args, Set.of("--model-dir", "--glove"), USAGE, err);
-    if (cli == null) {
-      return Cli.USAGE;
+    Cli cli = Cli.parseOrUsage(args, Set.of("--model-dir", "--glove"), USAGE, out, err);
+    if (cli == null || cli.helpShown()) {
+      return cli == null ? Cli.USAGE : 0;
     }
     Path modelDir = cli.path("--model-dir", Cli.shared("models/all-MiniLM-L6-v2"));
     Path gloveFile = cli.path("--glove", Cli.shared("data/glove_analogy/glove.6B.50d.top2445.txt"));

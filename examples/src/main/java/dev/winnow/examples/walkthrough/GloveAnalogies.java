@@ -56,9 +56,9 @@ public final class GloveAnalogies {
 
   /** Runs the walkthrough, printing to {@code out}; returns the exit status (2 for bad flags or missing data). */
   static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
-    Cli cli = Cli.parseOrUsage(args, Set.of("--data"), USAGE, err);
-    if (cli == null) {
-      return Cli.USAGE;
+    Cli cli = Cli.parseOrUsage(args, Set.of("--data"), USAGE, out, err);
+    if (cli == null || cli.helpShown()) {
+      return cli == null ? Cli.USAGE : 0;
     }
     Path dir = cli.path("--data", Cli.shared("data/glove_analogy"));
     String missing = Cli.missing(List.of(dir.resolve(VECTORS), dir.resolve(QUESTIONS)), "--data");

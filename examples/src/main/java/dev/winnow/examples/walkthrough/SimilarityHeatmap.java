@@ -77,9 +77,9 @@ public final class SimilarityHeatmap {
 
   /** Runs the walkthrough, printing to {@code out}; returns the exit status (2 for bad flags). */
   static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
-    Cli cli = Cli.parseOrUsage(args, Set.of("--out"), USAGE, err);
-    if (cli == null) {
-      return Cli.USAGE;
+    Cli cli = Cli.parseOrUsage(args, Set.of("--out"), USAGE, out, err);
+    if (cli == null || cli.helpShown()) {
+      return cli == null ? Cli.USAGE : 0;
     }
     Path png = cli.path("--out", Paths.get("docs", "heatmap.png")).toAbsolutePath();
     if (!png.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {

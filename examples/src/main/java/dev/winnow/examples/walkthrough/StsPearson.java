@@ -50,9 +50,9 @@ public final class StsPearson {
 
   /** Runs the walkthrough, printing to {@code out}; returns the exit status (2 for bad flags or missing data). */
   static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
-    Cli cli = Cli.parseOrUsage(args, Set.of("--data", "--first"), USAGE, err);
-    if (cli == null) {
-      return Cli.USAGE;
+    Cli cli = Cli.parseOrUsage(args, Set.of("--data", "--first"), USAGE, out, err);
+    if (cli == null || cli.helpShown()) {
+      return cli == null ? Cli.USAGE : 0;
     }
     int first;
     try {

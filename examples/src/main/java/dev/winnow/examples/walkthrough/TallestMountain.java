@@ -61,20 +61,20 @@ public final class TallestMountain {
 
   /** Runs the walkthrough, printing to {@code out}; returns the exit status (2 for bad flags). */
   static int run(String[] args, PrintStream out, PrintStream err) {
-    if (Cli.parseOrUsage(args, Set.of(), USAGE, err) == null) {
-      return Cli.USAGE;
+    Cli cli = Cli.parseOrUsage(args, Set.of(), USAGE, out, err);
+    if (cli == null || cli.helpShown()) {
+      return cli == null ? Cli.USAGE : 0;
     }
     double[] single, e5, bge, bgeBare;
     try (DjlEncoder minilm = DjlEncoder.defaultModel()) {
       single = cosines(DualEncoder.shared(minilm));
     }
-    try (DualEncoder dual = DjlEncoder.open(E5_SMALL_V2_Q.extract()).asDualEncoder()) {
-      e5 = cosines(dual);
+    try (DjlEncoder model = DjlEncoder.open(E5_SMALL_V2_Q.extract())) {
+      e5 = cosines(model.asDualEncoder());
     }
-    try (DualEncoder dual = DualEncoder.withPrefixes(DjlEncoder.open(BGE_SMALL_EN_V15.extract()),
-        BGE_QUERY_INSTRUCTION, "")) {
-      bge = cosines(dual);
-      bgeBare = cosines(DualEncoder.shared(dual.passages()));
+    try (DjlEncoder model = DjlEncoder.open(BGE_SMALL_EN_V15.extract())) {
+      bge = cosines(DualEncoder.withPrefixes(model, BGE_QUERY_INSTRUCTION, ""));
+      bgeBare = cosines(DualEncoder.shared(model));
     }
 
     out.println("Question: " + QUESTION);

@@ -1,4 +1,4 @@
-package dev.winnow.encoders.internal;
+package dev.winnow.encoders.runtime;
 
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
@@ -6,12 +6,10 @@ import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
 import ai.djl.util.PairList;
 import ai.onnxruntime.OrtException;
@@ -19,23 +17,29 @@ import ai.onnxruntime.OrtSession;
 import dev.winnow.EncodingException;
 import dev.winnow.ModelLoadException;
 import dev.winnow.encoders.ModelFormat;
+import dev.winnow.encoders.runtime.Tokenizers.PairTruncation;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * A BERT-family transformer loaded through DJL with its HuggingFace tokenizer: runs padded batches of token
- * encodings and copies the outputs to the heap. The shared machinery of Winnow's encoders and cross-encoders.
+ * A BERT-family transformer loaded through DJL with its Hugging Face tokenizer: runs padded batches of token
+ * encodings and copies the outputs to the heap. The engine half of Winnow's encoders and cross-encoders; the
+ * other jobs live in their own classes: {@link ModelDirectory} (what a folder holds), {@link Tokenizers},
+ * {@link PredictorPool}, {@link BatchPlanner} and {@link OnnxGraph} (quantization).
  *
- * <p>Thread-safe for {@link #forward}: concurrent calls borrow their own DJL predictor from a pool (predictors
- * are not thread-safe; the pool grows to the highest concurrency seen). {@link #close()} must not run
- * concurrently with {@code forward}: owners guard it with their own lifecycle lock. Not part of the public API.
+ * <pre>{@code
+ * try (TransformerModel m = TransformerModel.load(ModelDirectory.read(dir, null), 256, null, 2)) {
+ *   float[][] rows = m.run(m.tokenizer().batchEncode(texts), new BatchPlanner(32, 16), reader);
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe for {@link #forward} and {@link #run}: concurrent calls borrow their own DJL predictor from a
+ * {@link PredictorPool}. {@link #close()} must not run concurrently with them: owners guard it with their own
+ * lifecycle lock. Owns the model, its predictors and its tokenizer; whoever loads it closes it.
  */
 public final class TransformerModel implements AutoCloseable {
   private static final Set<String> KNOWN_INPUTS = Set.of("input_ids", "attention_mask", "token_type_ids");
@@ -59,8 +63,7 @@ public final class TransformerModel implements AutoCloseable {
   private final List<String> inputs;
   private final int maxLength;
   private final boolean dynamicallyQuantized;
-  private final ConcurrentLinkedQueue<Predictor<NDList, NDList>> idle = new ConcurrentLinkedQueue<>();
-  private final List<Predictor<NDList, NDList>> predictors = new ArrayList<>();
+  private final PredictorPool predictors;
   private boolean closed;
 
   private TransformerModel(ModelDirectory directory, Model model, HuggingFaceTokenizer tokenizer,
@@ -71,13 +74,15 @@ public final class TransformerModel implements AutoCloseable {
     this.inputs = List.copyOf(inputs);
     this.maxLength = maxLength;
     this.dynamicallyQuantized = directory.format() == ModelFormat.ONNX
-        && containsAscii(directory.modelFile(), "DynamicQuantizeLinear");
+        && OnnxGraph.read(directory.modelFile()).dynamicallyQuantized();
+    this.predictors = new PredictorPool(model);
   }
 
   /**
-   * Whether the model is an ONNX graph with dynamic (int8) quantization. Such a model quantizes activations with
-   * one scale over its whole input batch, so an input's output depends on the other inputs of its batch (scores
-   * of the int8 reranker moved by up to 0.40 here); run it one input per batch for exact, reproducible results.
+   * Whether the model is an ONNX graph with dynamic (int8) quantization, read from its operators
+   * ({@link OnnxGraph#dynamicallyQuantized()}). Such a model quantizes activations with one scale over its whole
+   * input batch, so an input's output depends on the other inputs of its batch (scores of the int8 reranker moved
+   * by up to 0.40 here); run it one input per batch for exact, reproducible results.
    */
   public boolean dynamicallyQuantized() {
     return dynamicallyQuantized;
@@ -86,37 +91,6 @@ public final class TransformerModel implements AutoCloseable {
   /** The default batch size: 1 for dynamically quantized models (exact results), else {@code size}. */
   public int defaultBatchSize(int size) {
     return dynamicallyQuantized ? 1 : size;
-  }
-
-  /** Whether the file contains {@code needle} (ASCII), e.g. an ONNX operator type name. */
-  static boolean containsAscii(Path file, String needle) {
-    byte[] n = needle.getBytes(StandardCharsets.US_ASCII);
-    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
-      java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(1 << 20);
-      byte[] carry = new byte[0];
-      while (true) {
-        buf.clear();
-        int read = ch.read(buf);
-        if (read < 0) {
-          return false;
-        }
-        byte[] chunk = new byte[carry.length + read];
-        System.arraycopy(carry, 0, chunk, 0, carry.length);
-        System.arraycopy(buf.array(), 0, chunk, carry.length, read);
-        outer:
-        for (int i = 0; i + n.length <= chunk.length; i++) {
-          for (int j = 0; j < n.length; j++) {
-            if (chunk[i + j] != n[j]) {
-              continue outer;
-            }
-          }
-          return true;
-        }
-        carry = java.util.Arrays.copyOfRange(chunk, Math.max(0, chunk.length - n.length + 1), chunk.length);
-      }
-    } catch (IOException e) {
-      throw new ModelLoadException("cannot read model file " + file, e);
-    }
   }
 
   /**
@@ -137,7 +111,7 @@ public final class TransformerModel implements AutoCloseable {
           + (md.format() == ModelFormat.TORCHSCRIPT
               ? ": add ai.djl.pytorch:pytorch-engine, pytorch-jni and pytorch-native-cpu" : ""));
     }
-    HuggingFaceTokenizer tokenizer = newTokenizer(md, maxLength, false);
+    HuggingFaceTokenizer tokenizer = Tokenizers.open(md.tokenizerFile(), maxLength, PairTruncation.LONGEST_FIRST);
     Model model = null;
     OrtSession.SessionOptions sessionOptions = null;
     try {
@@ -145,7 +119,7 @@ public final class TransformerModel implements AutoCloseable {
       String modelName = file.substring(0, file.lastIndexOf('.'));
       model = Model.newInstance(modelName, engine);
       if (md.format() == ModelFormat.ONNX) {
-        sessionOptions = ortOptions(intraOpThreads);
+        sessionOptions = OnnxSessionOptions.create(intraOpThreads);
         model.load(md.modelFile().getParent(), modelName, Map.of("sessionOptions", sessionOptions));
       } else {
         model.load(md.modelFile().getParent(), modelName, Map.of("mapLocation", "true"));
@@ -172,43 +146,12 @@ public final class TransformerModel implements AutoCloseable {
   }
 
   /**
-   * A tokenizer for the directory's {@code tokenizer.json}: special tokens added, no padding, truncation at
-   * {@code maxLength}. For pairs, {@code truncateSecondOnly} cuts only the second text (the passage); otherwise the
-   * longer of the two is cut first. The caller closes it.
+   * A tokenizer for the directory's {@code tokenizer.json} ({@link Tokenizers#open}); the caller closes it.
    *
    * @throws ModelLoadException if the file cannot be loaded
    */
-  public static HuggingFaceTokenizer newTokenizer(ModelDirectory md, int maxLength, boolean truncateSecondOnly) {
-    try {
-      HuggingFaceTokenizer.Builder tb = HuggingFaceTokenizer.builder()
-          .optTokenizerPath(md.tokenizerFile())
-          .optAddSpecialTokens(true)
-          .optPadding(false)
-          .optMaxLength(maxLength);
-      if (truncateSecondOnly) {
-        tb.optTruncateSecondOnly();
-      } else {
-        tb.optTruncation(true);
-      }
-      return tb.build();
-    } catch (IOException | RuntimeException e) {
-      throw new ModelLoadException("cannot load tokenizer " + md.tokenizerFile() + ": " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * ONNX Runtime settings: all graph optimizations, {@code threads} intra-op threads per call, and threads that
-   * sleep instead of spinning between operators, since an embedded library shares its cores with the
-   * application (spinning threads measured 35% slower here on 2 busy cores).
-   */
-  private static OrtSession.SessionOptions ortOptions(int threads) throws OrtException {
-    OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-    options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-    options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-    options.setIntraOpNumThreads(threads);
-    options.setInterOpNumThreads(1);
-    options.addConfigEntry("session.intra_op.allow_spinning", "0");
-    return options;
+  public static HuggingFaceTokenizer newTokenizer(ModelDirectory md, int maxLength, PairTruncation pairs) {
+    return Tokenizers.open(md.tokenizerFile(), maxLength, pairs);
   }
 
   private static List<String> inputsOf(Model model, ModelDirectory md, Boolean tokenTypes) {
@@ -274,7 +217,6 @@ public final class TransformerModel implements AutoCloseable {
       System.arraycopy(batch[r].getAttentionMask(), 0, mask, r * seq, id.length);
       System.arraycopy(batch[r].getTypeIds(), 0, types, r * seq, id.length);
     }
-    Predictor<NDList, NDList> predictor = borrow();
     try (NDManager manager = model.getNDManager().newSubManager()) {
       Shape shape = new Shape(rows, seq);
       NDList in = new NDList(inputs.size());
@@ -288,7 +230,7 @@ public final class TransformerModel implements AutoCloseable {
         a.setName(input);
         in.add(a);
       }
-      NDList out = predictor.predict(in);
+      NDList out = predictors.apply(p -> p.predict(in));
       List<Output> result = new ArrayList<>(out.size());
       for (NDArray a : out) {
         result.add(new Output(a.getName(), a.getShape().getShape(), a.toFloatArray()));
@@ -298,8 +240,6 @@ public final class TransformerModel implements AutoCloseable {
     } catch (TranslateException | EngineException e) {
       throw new EncodingException("model " + name() + " failed on a batch of " + rows + " sequences of up to "
           + seq + " tokens: " + e.getMessage(), e);
-    } finally {
-      idle.offer(predictor);
     }
   }
 
@@ -311,70 +251,34 @@ public final class TransformerModel implements AutoCloseable {
 
   /**
    * Runs many sequences in padding-aware batches and returns one row per sequence, in input order:
-   * 1. sort by token length, longest first; 2. cut into batches with {@link #planBatches}; 3. forward each batch
-   * and let {@code reader} turn its outputs into rows; 4. put the rows back at their input positions.
+   * 1. plan batches with {@code planner} (longest first); 2. forward each batch and let {@code reader} turn its
+   * outputs into rows; 3. put the rows back at their input positions.
    *
    * @throws EncodingException naming the input indices of the failing batch; no partial result is returned
    */
-  public float[][] run(Encoding[] encodings, int maxBatch, int overhead, RowReader reader) {
-    Integer[] order = new Integer[encodings.length];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, (a, b) -> Integer.compare(encodings[b].getIds().length, encodings[a].getIds().length));
-    int[] lengths = new int[order.length];
-    for (int i = 0; i < order.length; i++) {
-      lengths[i] = encodings[order[i]].getIds().length;
+  public float[][] run(Encoding[] encodings, BatchPlanner planner, RowReader reader) {
+    int[] lengths = new int[encodings.length];
+    for (int i = 0; i < lengths.length; i++) {
+      lengths[i] = encodings[i].getIds().length;
     }
     float[][] out = new float[encodings.length][];
-    int[] ends = planBatches(lengths, maxBatch, overhead);
-    for (int b = 0, start = 0; b < ends.length; start = ends[b++]) {
-      int end = ends[b];
-      Encoding[] batch = new Encoding[end - start];
-      for (int i = start; i < end; i++) {
-        batch[i - start] = encodings[order[i]];
+    for (int[] indices : planner.plan(lengths)) {
+      Encoding[] batch = new Encoding[indices.length];
+      for (int i = 0; i < indices.length; i++) {
+        batch[i] = encodings[indices[i]];
       }
       float[][] rows;
       try {
         rows = reader.read(batch, forward(batch));
       } catch (EncodingException e) {
-        throw new EncodingException("the batch of inputs " + Arrays.asList(order).subList(start, end) + " failed: "
+        throw new EncodingException("the batch of inputs " + Arrays.toString(indices) + " failed: "
             + e.getMessage(), e.getCause());
       }
-      for (int i = start; i < end; i++) {
-        out[order[i]] = rows[i - start];
+      for (int i = 0; i < indices.length; i++) {
+        out[indices[i]] = rows[i];
       }
     }
     return out;
-  }
-
-  /**
-   * Cuts sequences sorted longest first into batches of at most {@code maxBatch} that minimize the padded work:
-   * each batch costs {@code overhead + rows × its longest length} (in tokens), so short sequences are not padded
-   * to a long neighbour when a separate call is cheaper. Dynamic programming over the sorted lengths,
-   * O(n × maxBatch); ties go to larger batches.
-   *
-   * @return the exclusive end index of each batch, ascending
-   */
-  public static int[] planBatches(int[] sortedLengths, int maxBatch, int overhead) {
-    int n = sortedLengths.length;
-    long[] best = new long[n + 1]; // best[i]: cost of sequences i..n-1
-    int[] cut = new int[n + 1];
-    for (int i = n - 1; i >= 0; i--) {
-      best[i] = Long.MAX_VALUE;
-      for (int j = i + 1; j <= Math.min(n, i + maxBatch); j++) {
-        long cost = overhead + (long) (j - i) * sortedLengths[i] + best[j];
-        if (cost <= best[i]) {
-          best[i] = cost;
-          cut[i] = j;
-        }
-      }
-    }
-    List<Integer> ends = new ArrayList<>();
-    for (int i = 0; i < n; i = cut[i]) {
-      ends.add(cut[i]);
-    }
-    return ends.stream().mapToInt(Integer::intValue).toArray();
   }
 
   /** The content digest of the model and tokenizer files ({@link ModelIdentity}), {@code sha256:<hex>}. */
@@ -387,33 +291,23 @@ public final class TransformerModel implements AutoCloseable {
     return inputs.contains("token_type_ids");
   }
 
-  private Predictor<NDList, NDList> borrow() {
-    Predictor<NDList, NDList> p = idle.poll();
-    if (p == null) {
-      p = model.newPredictor(new NoopTranslator());
-      synchronized (predictors) {
-        predictors.add(p);
-      }
-    }
-    return p;
-  }
-
   /** Closes predictors, the model and the tokenizer. Not concurrently with {@link #forward}. Idempotent. */
   @Override
   public void close() {
-    synchronized (predictors) {
+    synchronized (this) {
       if (closed) {
         return;
       }
       closed = true;
-      predictors.forEach(Predictor::close);
-      predictors.clear();
     }
-    idle.clear();
     try {
-      model.close();
+      predictors.close();
     } finally {
-      tokenizer.close();
+      try {
+        model.close();
+      } finally {
+        tokenizer.close();
+      }
     }
   }
 }

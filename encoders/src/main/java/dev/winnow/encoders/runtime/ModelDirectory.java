@@ -1,4 +1,4 @@
-package dev.winnow.encoders.internal;
+package dev.winnow.encoders.runtime;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,14 +22,13 @@ import java.util.stream.Stream;
 
 /**
  * What a model directory says about itself: the model file and its format, the tokenizer, and the settings
- * found in sentence-transformers files ({@code modules.json}, {@code 1_Pooling/config.json},
- * {@code sentence_bert_config.json}, {@code config_sentence_transformers.json}), Hugging Face's
+ * found in sentence-transformers files (read by {@link SentenceTransformersConfig}), Hugging Face's
  * {@code config.json} (hidden size, maximum positions, number of labels) and DJL's {@code serving.properties}
  * (engine, pooling, normalize, maxLength, includeTokenTypes, sigmoid). Settings the directory does not state are null.
  *
  * <p>Precedence when several files state a setting: sentence-transformers files, then {@code serving.properties}.
  * Numbers must be JSON integers (sizes, counts and positions at least 1); a file that breaks a rule is a
- * {@link ModelLoadException} naming the file, the key and the rule. Not part of the public API. Immutable.
+ * {@link ModelLoadException} naming the file, the key and the rule. Immutable.
  *
  * @param maxLengthSource the file that stated {@code maxLength}, or null when none did
  */
@@ -63,6 +61,14 @@ public record ModelDirectory(
       throw new IllegalArgumentException("model path is null");
     }
     Path abs = path.toAbsolutePath().normalize();
+    if (!Files.exists(abs)) {
+      try {
+        AtomicDirectory.recover(abs); // an interrupted save may have left the previous version beside it
+      } catch (IOException e) {
+        throw new ModelLoadException("model path does not exist: " + abs + ", and restoring "
+            + AtomicDirectory.previousOf(abs) + " failed: " + e.getMessage(), e);
+      }
+    }
     if (!Files.exists(abs)) {
       throw new ModelLoadException("model path does not exist: " + abs);
     }
@@ -111,71 +117,18 @@ public record ModelDirectory(
     Path stDir = tokenizer.getParent();
 
     // sentence-transformers configuration
-    Pooling pooling = null;
-    Boolean normalize = null;
-    Integer dimension = null;
-    JsonElement modules = readJson(stDir.resolve("modules.json"));
-    Path poolingConfig = stDir.resolve("1_Pooling").resolve("config.json");
-    if (modules != null && modules.isJsonArray()) {
-      normalize = false;
-      for (JsonElement m : modules.getAsJsonArray()) {
-        if (!m.isJsonObject()) {
-          throw new ModelLoadException(stDir.resolve("modules.json") + " must list JSON objects, found " + m);
-        }
-        JsonObject module = m.getAsJsonObject();
-        String type = string(module, "type");
-        if (type == null) {
-          continue;
-        }
-        if (type.endsWith(".Normalize")) {
-          normalize = true;
-        } else if (type.endsWith(".Pooling") && string(module, "path") != null) {
-          poolingConfig = stDir.resolve(string(module, "path")).resolve("config.json");
-        } else if (type.endsWith(".Dense")) {
-          throw new ModelLoadException("model directory " + stDir + " has a sentence-transformers Dense module ("
-              + string(module, "path") + "), which Winnow does not apply yet; its vectors would be wrong");
-        }
-      }
+    SentenceTransformersConfig st = SentenceTransformersConfig.read(stDir);
+    if (!st.denseModules().isEmpty()) {
+      throw new ModelLoadException("model directory " + stDir + " has a sentence-transformers Dense module ("
+          + st.denseModules().get(0).path() + "), which Winnow does not apply yet; its vectors would be wrong");
     }
-    JsonElement pool = readJson(poolingConfig);
-    if (pool != null && pool.isJsonObject()) {
-      JsonObject p = pool.getAsJsonObject();
-      pooling = poolingOf(p, poolingConfig);
-      dimension = positiveInt(p, "word_embedding_dimension", poolingConfig);
-    }
-    Integer maxLength = null;
-    Path maxLengthSource = null;
-    Path sbertFile = stDir.resolve("sentence_bert_config.json");
-    JsonElement sbert = readJson(sbertFile);
-    if (sbert != null && sbert.isJsonObject()) {
-      maxLength = intOf(sbert.getAsJsonObject(), "max_seq_length", sbertFile); // range checked against the model
-      maxLengthSource = maxLength == null ? null : sbertFile;
-    }
-    Similarity similarity = null;
-    Map<String, String> prompts = new LinkedHashMap<>();
-    JsonElement stConfig = readJson(stDir.resolve("config_sentence_transformers.json"));
-    if (stConfig != null && stConfig.isJsonObject()) {
-      JsonObject c = stConfig.getAsJsonObject();
-      if (c.has("prompts") && c.get("prompts").isJsonObject()) {
-        for (Map.Entry<String, JsonElement> e : c.getAsJsonObject("prompts").entrySet()) {
-          if (!e.getValue().isJsonPrimitive() || !e.getValue().getAsJsonPrimitive().isString()) {
-            throw new ModelLoadException("prompt '" + e.getKey() + "' in "
-                + stDir.resolve("config_sentence_transformers.json") + " must be a string, got " + e.getValue());
-          }
-          prompts.put(e.getKey(), e.getValue().getAsString());
-        }
-      }
-      String fn = string(c, "similarity_fn_name");
-      if (fn != null) {
-        similarity = switch (fn) {
-          case "cosine" -> Similarity.COSINE;
-          case "dot", "dot_product" -> Similarity.DOT_PRODUCT;
-          case "euclidean" -> Similarity.EUCLIDEAN;
-          default -> throw new ModelLoadException("unsupported similarity_fn_name '" + fn + "' in "
-              + stDir.resolve("config_sentence_transformers.json"));
-        };
-      }
-    }
+    Pooling pooling = st.pooling();
+    Boolean normalize = st.hasModules() ? st.normalize() : null;
+    Integer dimension = st.dimension();
+    Integer maxLength = st.maxSeqLength(); // range checked against the model
+    Path maxLengthSource = maxLength == null ? null : stDir.resolve(SentenceTransformersConfig.SENTENCE_BERT_CONFIG);
+    Similarity similarity = st.similarity();
+    Map<String, String> prompts = st.prompts();
     // Hugging Face config.json
     Integer maxPositions = null;
     Integer numLabels = null;
@@ -212,7 +165,7 @@ public record ModelDirectory(
         ? null : Boolean.parseBoolean(serving.getProperty("sigmoid"));
 
     return new ModelDirectory(dir, format, modelFile, tokenizer, pooling, normalize, maxLength, maxLengthSource, tokenTypes,
-        similarity, Map.copyOf(prompts), dimension, maxPositions, numLabels, sigmoid);
+        similarity, prompts, dimension, maxPositions, numLabels, sigmoid);
   }
 
   /**
@@ -304,32 +257,6 @@ public record ModelDirectory(
     }
   }
 
-  private static Pooling poolingOf(JsonObject p, Path file) {
-    List<Pooling> modes = new ArrayList<>();
-    if (bool(p, "pooling_mode_cls_token")) {
-      modes.add(Pooling.CLS);
-    }
-    if (bool(p, "pooling_mode_mean_tokens")) {
-      modes.add(Pooling.MEAN);
-    }
-    if (bool(p, "pooling_mode_max_tokens")) {
-      modes.add(Pooling.MAX);
-    }
-    if (bool(p, "pooling_mode_mean_sqrt_len_tokens")) {
-      modes.add(Pooling.MEAN_SQRT_LEN);
-    }
-    for (String unsupported : new String[] {"pooling_mode_weightedmean_tokens", "pooling_mode_lasttoken"}) {
-      if (bool(p, unsupported)) {
-        throw new ModelLoadException(file + " asks for " + unsupported + ", which Winnow does not support");
-      }
-    }
-    if (modes.size() != 1) {
-      throw new ModelLoadException(file + " must enable exactly one pooling mode, found " + modes
-          + " (concatenated poolings are not supported)");
-    }
-    return modes.get(0);
-  }
-
   private static Pooling poolingOf(String value, Path file) {
     return switch (value.trim().toLowerCase(Locale.ROOT)) {
       case "cls" -> Pooling.CLS;
@@ -373,14 +300,6 @@ public record ModelDirectory(
       throw new ModelLoadException(key + " in " + file + " must be >= 1, got " + v);
     }
     return v;
-  }
-
-  private static boolean bool(JsonObject o, String key) {
-    return o.has(key) && o.get(key).isJsonPrimitive() && o.get(key).getAsBoolean();
-  }
-
-  private static String string(JsonObject o, String key) {
-    return o.has(key) && o.get(key).isJsonPrimitive() ? o.get(key).getAsString() : null;
   }
 
   private static JsonElement readJson(Path file) {

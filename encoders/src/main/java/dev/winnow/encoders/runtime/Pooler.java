@@ -1,13 +1,18 @@
-package dev.winnow.encoders.internal;
+package dev.winnow.encoders.runtime;
 
 import dev.winnow.encoders.Pooling;
 import java.util.Arrays;
 
 /**
  * Turns a batch's last hidden state into one vector per row: {@link Pooling} over the first {@code lengths[r]}
- * positions of row {@code r} (the positions with attention mask 1), then optional L2 normalization. Used by
- * {@code DjlEncoder}; public only so the bench module's JMH benchmarks can measure it. No compatibility promise.
- * Stateless and thread-safe.
+ * positions of row {@code r} (the positions with attention mask 1), then optional L2 normalization, as
+ * sentence-transformers' Pooling and Normalize modules do. {@code DjlEncoder} pools with it.
+ *
+ * <pre>{@code
+ * float[][] v = Pooler.pool(Pooling.MEAN, true, hidden, seqLength, 384, null, new int[] {7, 12});
+ * }</pre>
+ *
+ * <p>Stateless and thread-safe.
  */
 public final class Pooler {
   private Pooler() {}

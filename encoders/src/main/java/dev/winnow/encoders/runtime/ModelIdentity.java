@@ -1,4 +1,4 @@
-package dev.winnow.encoders.internal;
+package dev.winnow.encoders.runtime;
 
 import dev.winnow.ModelLoadException;
 import java.io.IOException;

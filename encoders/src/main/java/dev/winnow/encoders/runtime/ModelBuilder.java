@@ -1,4 +1,4 @@
-package dev.winnow.encoders.internal;
+package dev.winnow.encoders.runtime;
 
 import dev.winnow.ModelLoadException;
 import dev.winnow.encoders.ModelFormat;
@@ -7,8 +7,9 @@ import java.nio.file.Path;
 /**
  * The settings every DJL-hosted transformer shares (encoders and cross-encoders): format, maximum length, batch
  * size and planning, token types, threads. Setters validate at once ({@link IllegalArgumentException}); settings
- * left unset come from the model directory. Single use; not thread-safe. Not part of the public API: extend it
- * through the public builders.
+ * left unset come from the model directory. Single use; not thread-safe. Public and supported: Winnow's
+ * {@code DjlEncoder.Builder} and {@code CrossEncoderReranker.Builder} extend it, and so may a new DJL-hosted
+ * model type in another module; {@link #loadModel()} hands the subclass a {@link TransformerModel} it then owns.
  *
  * @param <B> the concrete builder, returned by every setter
  */
@@ -157,5 +158,10 @@ public abstract class ModelBuilder<B extends ModelBuilder<B>> {
 
   protected final int batchOverheadTokens() {
     return batchOverheadTokens;
+  }
+
+  /** The batch planner of the settings: {@link #batchSize(TransformerModel)} and the overhead tokens. */
+  protected final BatchPlanner batchPlanner(TransformerModel model) {
+    return new BatchPlanner(batchSize(model), batchOverheadTokens);
   }
 }
