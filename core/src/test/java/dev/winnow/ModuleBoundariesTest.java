@@ -32,12 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ModuleBoundariesTest {
   /**
-   * TEMPORARY: known violations that the build tolerates, module -> internal package it may still reach.
-   * Issue 11 removes these: the index benchmarks of {@code bench} (IndexBenchmark, micro/DistanceBench) use
-   * {@code dev.winnow.index.internal} (VectorOps, Distances, HnswItem). Delete an entry as soon as its imports
-   * are gone; the test prints a note for an entry that no longer matches anything.
+   * Known violations the build tolerates, module -> internal package it may still reach. Empty: issue 11 removed
+   * the last ones (bench's index benchmarks now use the public {@code dev.winnow.index.Kernels}). Keep it empty.
    */
-  static final Map<String, Set<String>> ALLOWED_UNTIL_ISSUE_11 = Map.of("bench", Set.of("dev.winnow.index.internal"));
+  static final Map<String, Set<String>> ALLOWED_UNTIL_ISSUE_11 = Map.of();
 
   private static final Pattern INTERNAL_REF =
       Pattern.compile("\\bdev\\.winnow(?:\\.[A-Za-z_][A-Za-z0-9_]*)*?\\.internal\\b");
