@@ -72,6 +72,23 @@ class HnswRecallIT {
               + " (%.3f ms/query), 10%%-filter recall@10 %.4f%n", CORPUS, buildS, CORPUS / buildS, recall,
           hnsw.defaultEf(), hnswNs / 1e6 / QUERIES, recallFiltered);
       assertTrue(recall >= 0.98, "recall@10 " + recall);
+      // the reference: hnswlib-java (public API) with the same M, efConstruction and ef on the same data
+      try (HnswlibVectorIndex ref = HnswlibVectorIndex.create(384, Similarity.COSINE, hnsw.m(), hnsw.efConstruction(),
+          hnsw.defaultEf())) {
+        ref.addAll(docs, corpus);
+        int refFound = 0;
+        for (int q = 0; q < QUERIES; q++) {
+          float[] query = all[CORPUS + q];
+          Set<String> truth = ids(flat.search(query, 10));
+          for (Hit h : ref.search(query, 10)) {
+            refFound += truth.contains(h.id()) ? 1 : 0;
+          }
+        }
+        double refRecall = refFound / (10.0 * QUERIES);
+        System.out.printf("HnswRecallIT: hnswlib-java recall@10 %.4f at ef=%d on the same data (Winnow %.4f)%n",
+            refRecall, hnsw.defaultEf(), recall);
+        assertTrue(recall >= refRecall - 0.01, "Winnow recall " + recall + " vs hnswlib " + refRecall);
+      }
       assertTrue(recallFiltered >= 0.95, "filtered recall@10 " + recallFiltered);
     }
   }
