@@ -16,8 +16,10 @@ import java.util.SplittableRandom;
  *       entry (the farthest one if all are diverse), so lists stay full rather than being cut down.
  * </ol>
  *
- * <p>Concurrent inserts from several threads are safe: neighbour lists change under their node's monitor, one at
- * a time (no nested locks); a node whose level tops the graph's holds the entry lock while it links, so the entry
+ * <p>Concurrent inserts from several threads are safe: a node chooses its neighbours on all its layers before any
+ * list names it, sets its own lists, and only then links back, so no other insert reaches it with empty lists
+ * (which, measured, left about 1% of a 20k real-vector graph unreachable with two threads); neighbour lists
+ * change under their node's monitor, one at a time (no nested locks); a node whose level tops the graph's holds the entry lock while it links, so the entry
  * point always names a fully linked node. Thread-safe; each thread uses its own {@link HnswSearcher} and scratch.
  */
 public final class HnswBuilder {
@@ -97,20 +99,33 @@ public final class HnswBuilder {
     s.seeds[0] = ep;
     s.seedScores[0] = epScore;
     int seedCount = 1;
-    for (int l = Math.min(level, top); l >= 0; l--) {
+    int from = Math.min(level, top);
+    s.ensureLevels(from + 1);
+    // 1. choose the neighbours on every layer first, top-down; nobody can reach the node yet (no list names it),
+    //    so no other insert can link to it, or start a search from its still-empty lists, before they are set
+    for (int l = from; l >= 0; l--) {
       searcher.searchLayer(graph, v, s.seeds, s.seedScores, seedCount, l, efConstruction, HnswSearcher.Accept.ALL,
           Integer.MAX_VALUE, s.results);
       int n = drainDescending(s, node);
-      int chosen = selectDiverse(s.candIds, s.candScores, n, graph.maxConn(l), s.chosen, s);
-      synchronized (graph.lock(node)) {
-        graph.setNeighboursLocked(node, l, s.chosen, chosen);
-      }
+      int chosen = selectDiverse(s.candIds, s.candScores, n, graph.maxConn(l), s.chosen[l], s);
+      s.chosenCount[l] = chosen;
       for (int i = 0; i < chosen; i++) {
-        addLink(s.chosen[i], node, scoreOf(s, s.chosen[i], n), l, s);
+        s.chosenScores[l][i] = scoreOf(s, s.chosen[l][i], n);
       }
       System.arraycopy(s.candIds, 0, s.seeds, 0, n);
       System.arraycopy(s.candScores, 0, s.seedScores, 0, n);
       seedCount = Math.max(1, n);
+    }
+    // 2. set the node's own lists, 3. then link back (from here on others can reach it, lists in place)
+    synchronized (graph.lock(node)) {
+      for (int l = from; l >= 0; l--) {
+        graph.setNeighboursLocked(node, l, s.chosen[l], s.chosenCount[l]);
+      }
+    }
+    for (int l = from; l >= 0; l--) {
+      for (int i = 0; i < s.chosenCount[l]; i++) {
+        addLink(s.chosen[l][i], node, s.chosenScores[l][i], l, s);
+      }
     }
   }
 
@@ -242,7 +257,10 @@ public final class HnswBuilder {
     final float[] seedScores;
     final int[] candIds;
     final float[] candScores;
-    final int[] chosen;
+    int[][] chosen;
+    float[][] chosenScores;
+    int[] chosenCount;
+    final int maxM0;
     final int[][] list;
     final int[] pruneIds;
     final float[] pruneScores;
@@ -256,10 +274,27 @@ public final class HnswBuilder {
       seedScores = new float[ef + 1];
       candIds = new int[ef + 1];
       candScores = new float[ef + 1];
-      chosen = new int[maxM0];
+      this.maxM0 = maxM0;
+      chosen = new int[0][];
+      chosenScores = new float[0][];
+      chosenCount = new int[0];
+      ensureLevels(1);
       list = new int[][] {new int[maxM0 + 1]};
       pruneIds = new int[maxM0 + 1];
       pruneScores = new float[maxM0 + 1];
+    }
+
+    void ensureLevels(int levels) {
+      if (chosen.length < levels) {
+        int old = chosen.length;
+        chosen = java.util.Arrays.copyOf(chosen, levels);
+        chosenScores = java.util.Arrays.copyOf(chosenScores, levels);
+        chosenCount = java.util.Arrays.copyOf(chosenCount, levels);
+        for (int l = old; l < levels; l++) {
+          chosen[l] = new int[maxM0];
+          chosenScores[l] = new float[maxM0];
+        }
+      }
     }
   }
 }
