@@ -121,6 +121,52 @@ public final class FlatVectorIndex implements VectorIndex {
     return similarity;
   }
 
+  /**
+   * Adds all rows or none: validates every row first (dimension, finite components, ids unique in the batch and
+   * absent from the index), then grows the storage once to exactly the new size (no doubling slack) and appends.
+   */
+  @Override
+  public void addAll(List<Document> documents, float[][] vectors) {
+    if (documents == null || vectors == null) {
+      throw new IllegalArgumentException((documents == null ? "documents" : "vectors") + " is null");
+    }
+    if (documents.size() != vectors.length) {
+      throw new IllegalArgumentException("documents.size() " + documents.size() + " != vectors.length " + vectors.length);
+    }
+    float[][] stored = new float[vectors.length][];
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < vectors.length; i++) {
+      if (documents.get(i) == null) {
+        throw new IllegalArgumentException("documents[" + i + "] is null");
+      }
+      Checks.vector(vectors[i], dimension, "vectors[" + i + "]");
+      if (!seen.add(documents.get(i).id())) {
+        throw new IllegalArgumentException("documents[" + i + "]: id '" + documents.get(i).id() + "' is repeated in the batch");
+      }
+      stored[i] = VectorOps.stored(similarity, vectors[i]);
+    }
+    lock.writeLock().lock();
+    try {
+      Checks.open(closed, "FlatVectorIndex");
+      for (int i = 0; i < stored.length; i++) {
+        if (slots.containsKey(documents.get(i).id())) {
+          throw new IllegalArgumentException("documents[" + i + "]: id '" + documents.get(i).id() + "' is already present");
+        }
+      }
+      if ((long) size + stored.length > Integer.MAX_VALUE - 16) {
+        throw new IllegalStateException("FlatVectorIndex is full: " + size + " + " + stored.length + " vectors");
+      }
+      if (size + stored.length > docs.length) {
+        resize(size + stored.length, size + stored.length);
+      }
+      for (int i = 0; i < stored.length; i++) {
+        append(documents.get(i), stored[i]);
+      }
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
   @Override
   public void add(Document document, float[] vector) {
     Checks.document(document);
@@ -305,16 +351,23 @@ public final class FlatVectorIndex implements VectorIndex {
 
   private void ensureCapacity(int n) {
     if (n > docs.length) {
-      int cap = Math.max(n, docs.length * 2);
-      if ((long) cap * dimension > Integer.MAX_VALUE - 16) {
-        cap = (Integer.MAX_VALUE - 16) / dimension;
-        if (cap < n) {
-          throw new IllegalStateException("FlatVectorIndex is full: " + n + " vectors of dimension " + dimension
-              + " exceed one Java array");
-        }
-      }
-      docs = Arrays.copyOf(docs, cap);
-      data = Arrays.copyOf(data, cap * dimension);
+      resize(n, Math.max(n, docs.length * 2));
     }
+  }
+
+  /**
+   * Reallocates the storage for {@code cap} vectors, at least {@code needed}, within one Java array; caller holds
+   * the write lock.
+   */
+  private void resize(int needed, int cap) {
+    if ((long) cap * dimension > Integer.MAX_VALUE - 16) {
+      cap = (Integer.MAX_VALUE - 16) / dimension;
+      if (cap < needed) {
+        throw new IllegalStateException("FlatVectorIndex is full: " + needed + " vectors of dimension " + dimension
+            + " exceed one Java array");
+      }
+    }
+    docs = Arrays.copyOf(docs, cap);
+    data = Arrays.copyOf(data, cap * dimension);
   }
 }
