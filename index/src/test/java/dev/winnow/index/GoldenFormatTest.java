@@ -20,8 +20,9 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Golden files of format version 1 ({@code src/test/resources/golden/}): this build must keep reading them. They
- * were written by {@link #main} (run it only when a new format version adds new golden files).
+ * Golden files ({@code src/test/resources/golden/}): format version 1 (flat, and HNSW as Winnow 0.1 wrote it with
+ * hnswlib's graph) and version 2 (HNSW, Winnow's own graph, written by {@link #main} since issue 11). This build
+ * must keep reading them all. Run {@link #main} only when a new format version adds new golden files.
  */
 class GoldenFormatTest {
   private static final int N = 30;
@@ -63,6 +64,20 @@ class GoldenFormatTest {
     }
   }
 
+  @Test
+  void hnswVersion2StillReads() throws IOException {
+    Path file = golden("hnsw-v2.winnow");
+    byte[] head = Files.readAllBytes(file);
+    assertEquals(2, java.nio.ByteBuffer.wrap(head, 8, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(),
+        "the golden file is format version 2");
+    try (HnswVectorIndex index = HnswVectorIndex.open(file)) {
+      check(index, Similarity.COSINE);
+      assertEquals(N + 1, index.graphSize(), "the tombstone is kept");
+      assertEquals(4, index.m());
+      assertEquals(20, index.efConstruction());
+    }
+  }
+
   private static void check(VectorIndex index, Similarity sim) {
     assertEquals(N, index.size());
     assertEquals(DIM, index.dimension());
@@ -90,17 +105,16 @@ class GoldenFormatTest {
   /** Writes the golden files (from the index module folder). */
   public static void main(String[] args) throws IOException {
     float[][] v = vectors();
-    try (FlatVectorIndex flat = new FlatVectorIndex(DIM, Similarity.EUCLIDEAN);
-        HnswVectorIndex hnsw = HnswVectorIndex.builder(DIM, Similarity.COSINE).m(4).efConstruction(20).build()) {
+    try (HnswVectorIndex hnsw = HnswVectorIndex.builder(DIM, Similarity.COSINE).m(4).efConstruction(20).seed(7)
+        .buildThreads(1).build()) {
       for (int i = 0; i < N; i++) {
-        flat.add(doc(i), v[i]);
         hnsw.add(doc(i), v[i]);
       }
       hnsw.add(new Document("deleted", "a tombstone in the golden graph"), new float[] {1, 2, 3, 4});
       hnsw.delete("deleted");
       Files.createDirectories(golden("x").getParent());
-      flat.save(golden("flat-v1.winnow"));
-      hnsw.save(golden("hnsw-v1.winnow"));
+      // flat-v1.winnow and hnsw-v1.winnow were written by earlier builds and stay as they are
+      hnsw.save(golden("hnsw-v2.winnow"));
     }
   }
 }

@@ -181,6 +181,65 @@ class HnswVectorIndexTest extends VectorIndexContract {
     }
   }
 
+  /**
+   * An index opened from a file (vectors and layer-0 links memory-mapped) keeps answering while it takes writes and
+   * saves new generations over the very file it maps (the atomic rename leaves the mapped old file intact).
+   */
+  @Test
+  void aMappedIndexSearchesWhileNewGenerationsAreSavedOverItsFile() throws Exception {
+    Random r = new Random(Seeds.seed("mappedSave"));
+    float[][] v = clustered(r, 6000, DIM);
+    Path file = tmp.resolve("mapped.winnow");
+    try (HnswVectorIndex built = HnswVectorIndex.builder(DIM, Similarity.COSINE).build()) {
+      for (int i = 0; i < 4000; i++) {
+        built.add(doc(i), v[i]);
+      }
+      built.save(file);
+    }
+    List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    AtomicInteger searches = new AtomicInteger();
+    try (HnswVectorIndex mapped = HnswVectorIndex.open(file)) {
+      List<Thread> readers = new ArrayList<>();
+      for (int t = 0; t < 2; t++) {
+        Random lr = new Random(t);
+        Thread th = new Thread(() -> {
+          try {
+            while (!stop.get()) {
+              float[] q = v[lr.nextInt(4000)];
+              List<Hit> hits = mapped.search(q, 10);
+              assertEquals(10, hits.size());
+              searches.incrementAndGet();
+            }
+          } catch (Throwable e) {
+            errors.add(e);
+          }
+        });
+        th.start();
+        readers.add(th);
+      }
+      for (int round = 0; round < 4; round++) {
+        for (int i = 4000 + round * 500; i < 4500 + round * 500; i++) {
+          mapped.add(doc(i), v[i]);
+        }
+        mapped.delete("doc-" + round);
+        mapped.save(file);
+      }
+      stop.set(true);
+      for (Thread th : readers) {
+        th.join();
+      }
+      assertTrue(errors.isEmpty(), errors.toString());
+      assertTrue(searches.get() > 0);
+      assertEquals(5996, mapped.size());
+    }
+    try (HnswVectorIndex again = HnswVectorIndex.open(file)) {
+      assertEquals(5996, again.size());
+      assertEquals("doc-5999", again.search(v[5999], 1).get(0).id());
+      assertFalse(again.contains("doc-0"));
+    }
+  }
+
   @Test
   void perCallEfChangesWorkNotTheIndex() {
     long seed = Seeds.seed("perCallEf");
