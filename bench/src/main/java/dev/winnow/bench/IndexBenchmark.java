@@ -215,6 +215,47 @@ public final class IndexBenchmark {
     }
     hl.close();
 
+    // jvector 3.0.6: one layer, max degree 2M (the layer-0 degree of the HNSW graphs), beam 200, alpha and
+    // neighbour overflow 1.2 (its defaults); builds on the common ForkJoinPool (all cores); rerankK plays ef
+    heap0 = usedHeap();
+    t0 = System.nanoTime();
+    io.github.jbellis.jvector.vector.types.VectorTypeSupport jvt =
+        io.github.jbellis.jvector.vector.VectorizationProvider.getInstance().getVectorTypeSupport();
+    List<io.github.jbellis.jvector.vector.types.VectorFloat<?>> jvs = new ArrayList<>(n);
+    for (float[] v : corpus) {
+      jvs.add(jvt.createFloatVector(unit(v)));
+    }
+    io.github.jbellis.jvector.graph.ListRandomAccessVectorValues ravv =
+        new io.github.jbellis.jvector.graph.ListRandomAccessVectorValues(jvs, dim);
+    io.github.jbellis.jvector.graph.OnHeapGraphIndex jgraph;
+    try (io.github.jbellis.jvector.graph.GraphIndexBuilder jb = new io.github.jbellis.jvector.graph.GraphIndexBuilder(
+        ravv, io.github.jbellis.jvector.vector.VectorSimilarityFunction.DOT_PRODUCT, 2 * M, EF_CONSTRUCTION, 1.2f, 1.2f)) {
+      jgraph = jb.build(ravv);
+    }
+    double jvBuild = secs(t0);
+    long jvBytes = usedHeap() - heap0;
+    log(String.format(Locale.ROOT, "jvector build: %.1f s (%.0f items/s), heap %.0f B/vector", jvBuild, n / jvBuild,
+        (double) jvBytes / n));
+    List<double[]> jvCurve = new ArrayList<>();
+    try (io.github.jbellis.jvector.graph.GraphSearcher js = new io.github.jbellis.jvector.graph.GraphSearcher(jgraph)) {
+      for (int ef : EFS) {
+        double[] point = measure(queries, truth, q -> {
+          var ssp = io.github.jbellis.jvector.graph.similarity.SearchScoreProvider.exact(jvt.createFloatVector(unit(q)),
+              io.github.jbellis.jvector.vector.VectorSimilarityFunction.DOT_PRODUCT, ravv);
+          var nodes = js.search(ssp, K, Math.max(K, ef), 0f, 0f, io.github.jbellis.jvector.util.Bits.ALL).getNodes();
+          int[] out = new int[nodes.length];
+          for (int i = 0; i < out.length; i++) {
+            out[i] = nodes[i].node;
+          }
+          return out;
+        });
+        jvCurve.add(new double[] {ef, point[0], point[1], point[2], point[3]});
+        log(String.format(Locale.ROOT, "jvector ef=%d recall %.4f QPS %.0f", ef, point[0], point[1]));
+      }
+    }
+    jgraph = null;
+    jvs = null;
+
     // Lucene HNSW: one indexing thread, one segment, same M and beam width, dot product on unit vectors
     heap0 = usedHeap();
     t0 = System.nanoTime();
@@ -269,9 +310,9 @@ public final class IndexBenchmark {
 
     // report
     double[][] at95 = {firstAtRecall(winCurve, 0.95), firstAtRecall(mappedCurve, 0.95), firstAtRecall(hlCurve, 0.95),
-        firstAtRecall(lucCurve, 0.95)};
+        firstAtRecall(lucCurve, 0.95), firstAtRecall(jvCurve, 0.95)};
     double[][] at98 = {firstAtRecall(winCurve, 0.98), firstAtRecall(mappedCurve, 0.98), firstAtRecall(hlCurve, 0.98),
-        firstAtRecall(lucCurve, 0.98)};
+        firstAtRecall(lucCurve, 0.98), firstAtRecall(jvCurve, 0.98)};
     double[] winAt = at98[0];
     double[] lucAt = at98[3];
     table.append("### ").append(name).append("\n\n");
@@ -284,33 +325,36 @@ public final class IndexBenchmark {
         Runtime.getRuntime().availableProcessors(), n / hlBuild, (double) hlBytes / n));
     table.append(String.format(Locale.ROOT, "| Lucene 9.12 HNSW (1 thread) | %.0f | %.0f (directory) | - | - |%n", n / lucBuild,
         (double) lucBytes / n));
+    table.append(String.format(Locale.ROOT, "| jvector 3.0.6 (degree %d, common pool) | %.0f | %.0f (heap) | - | - |%n", 2 * M,
+        n / jvBuild, (double) jvBytes / n));
     table.append(String.format(Locale.ROOT, "| exact (FlatVectorIndex) | %.0f | %d (vectors) | %.2f | %.2f |%n%n", n / flatBuild,
         4 * dim, flatSave, flatOpen));
     table.append(String.format(Locale.ROOT, "Winnow file: %d bytes (%.0f B/vector).%n%n", fileBytes, (double) fileBytes / n));
-    table.append("| ef | Winnow recall | Winnow QPS | Winnow mapped QPS | hnswlib recall | hnswlib QPS | Lucene recall | Lucene QPS |\n"
-        + "|---|---|---|---|---|---|---|---|\n");
+    table.append("| ef | Winnow recall | Winnow QPS | Winnow mapped QPS | hnswlib recall | hnswlib QPS | Lucene recall | Lucene QPS | jvector recall | jvector QPS |\n"
+        + "|---|---|---|---|---|---|---|---|---|---|\n");
     for (int i = 0; i < EFS.length; i++) {
       double[] a = winCurve.get(i);
       double[] mp = mappedCurve.get(i);
       double[] h = hlCurve.get(i);
       double[] l = lucCurve.get(i);
-      table.append(String.format(Locale.ROOT, "| %d | %.4f | %.0f (%.0f-%.0f) | %.0f | %.4f | %.0f | %.4f | %.0f (%.0f-%.0f) |%n", EFS[i],
-          a[1], a[2], a[3], a[4], mp[2], h[1], h[2], l[1], l[2], l[3], l[4]));
+      double[] jv = jvCurve.get(i);
+      table.append(String.format(Locale.ROOT, "| %d | %.4f | %.0f (%.0f-%.0f) | %.0f | %.4f | %.0f | %.4f | %.0f (%.0f-%.0f) | %.4f | %.0f |%n", EFS[i],
+          a[1], a[2], a[3], a[4], mp[2], h[1], h[2], l[1], l[2], l[3], l[4], jv[1], jv[2]));
     }
     table.append(String.format(Locale.ROOT, "%nExact search: %.0f QPS (recall 1.0). ", exactQps));
     table.append(String.format(Locale.ROOT, "Recall after save/open at ef=100: %.4f.%n%n", reopenedRecall));
-    String[] engines = {"Winnow", "Winnow mapped", "hnswlib", "Lucene"};
-    table.append("| QPS at the first ef reaching | Winnow | Winnow mapped | hnswlib | Lucene | Winnow / Lucene |\n|---|---|---|---|---|---|\n");
+    table.append("| QPS at the first ef reaching | Winnow | Winnow mapped | hnswlib | Lucene | jvector | Winnow / Lucene | Winnow / jvector |\n|---|---|---|---|---|---|---|---|\n");
     for (double[][] at : new double[][][] {at95, at98}) {
       StringBuilder row = new StringBuilder("| recall@10 >= " + (at == at95 ? "0.95" : "0.98") + " |");
       for (double[] p : at) {
         row.append(p == null ? " never |" : String.format(Locale.ROOT, " %.0f (ef %.0f) |", p[2], p[0]));
       }
       row.append(at[0] != null && at[3] != null ? String.format(Locale.ROOT, " %.2f |", at[0][2] / at[3][2]) : " - |");
+      row.append(at[0] != null && at[4] != null ? String.format(Locale.ROOT, " %.2f |", at[0][2] / at[4][2]) : " - |");
       table.append(row).append("\n");
     }
-    table.append(String.format(Locale.ROOT, "%nBuild rate ratio Winnow/Lucene: %.2f; Winnow/hnswlib: %.2f.%n%n",
-        (n / winBuild) / (n / lucBuild), (n / winBuild) / (n / hlBuild)));
+    table.append(String.format(Locale.ROOT, "%nBuild rate ratio Winnow/Lucene: %.2f; Winnow/hnswlib: %.2f; Winnow/jvector: %.2f.%n%n",
+        (n / winBuild) / (n / lucBuild), (n / winBuild) / (n / hlBuild), (n / winBuild) / (n / jvBuild)));
 
     StringBuilder j = new StringBuilder();
     j.append(String.format(Locale.ROOT, "{\"name\":\"%s\",\"n\":%d,\"dim\":%d,\"queries\":%d,", name, n, dim, queries.length));
@@ -319,8 +363,10 @@ public final class IndexBenchmark {
         + "\"saveS\":%.3f,\"openS\":%.3f,\"fileBytes\":%d,\"recallAfterOpen\":%.4f,\"curve\":%s},", n / winBuild, threads,
         (double) winBytes / n, winSave, winOpen, fileBytes, reopenedRecall, curveJson(winCurve)));
     j.append(String.format(Locale.ROOT, "\"winnowMapped\":{\"openHeapBytesPerVector\":%.1f,\"curve\":%s},"
-        + "\"hnswlib\":{\"buildItemsPerS\":%.1f,\"heapBytesPerVector\":%.1f,\"curve\":%s},", (double) openHeap / n,
-        curveJson(mappedCurve), n / hlBuild, (double) hlBytes / n, curveJson(hlCurve)));
+        + "\"hnswlib\":{\"buildItemsPerS\":%.1f,\"heapBytesPerVector\":%.1f,\"curve\":%s},"
+        + "\"jvector\":{\"buildItemsPerS\":%.1f,\"heapBytesPerVector\":%.1f,\"curve\":%s},", (double) openHeap / n,
+        curveJson(mappedCurve), n / hlBuild, (double) hlBytes / n, curveJson(hlCurve), n / jvBuild, (double) jvBytes / n,
+        curveJson(jvCurve)));
     j.append(String.format(Locale.ROOT, "\"lucene\":{\"buildItemsPerS\":%.1f,\"threads\":1,\"directoryBytesPerVector\":%.1f,"
         + "\"curve\":%s},", n / lucBuild, (double) lucBytes / n, curveJson(lucCurve)));
     j.append(String.format(Locale.ROOT, "\"ratios\":{\"buildWinnowOverLucene\":%.3f,\"qpsAtRecall095WinnowOverLucene\":%s,\"qpsAtRecall098WinnowOverLucene\":%s}}",
