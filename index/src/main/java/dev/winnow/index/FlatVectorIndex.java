@@ -127,24 +127,8 @@ public final class FlatVectorIndex implements VectorIndex {
    */
   @Override
   public void addAll(List<Document> documents, float[][] vectors) {
-    if (documents == null || vectors == null) {
-      throw new IllegalArgumentException((documents == null ? "documents" : "vectors") + " is null");
-    }
-    if (documents.size() != vectors.length) {
-      throw new IllegalArgumentException("documents.size() " + documents.size() + " != vectors.length " + vectors.length);
-    }
-    float[][] stored = new float[vectors.length][];
-    Set<String> seen = new HashSet<>();
-    for (int i = 0; i < vectors.length; i++) {
-      if (documents.get(i) == null) {
-        throw new IllegalArgumentException("documents[" + i + "] is null");
-      }
-      Checks.vector(vectors[i], dimension, "vectors[" + i + "]");
-      if (!seen.add(documents.get(i).id())) {
-        throw new IllegalArgumentException("documents[" + i + "]: id '" + documents.get(i).id() + "' is repeated in the batch");
-      }
-      stored[i] = VectorOps.stored(similarity, vectors[i]);
-    }
+    // presence is checked under the write lock below, with the rest of the batch's effect
+    float[][] stored = Checks.batch(documents, vectors, dimension, similarity, id -> false);
     lock.writeLock().lock();
     try {
       Checks.open(closed, "FlatVectorIndex");

@@ -189,27 +189,8 @@ public final class HnswVectorIndex implements VectorIndex {
    */
   @Override
   public void addAll(List<Document> documents, float[][] vectors) {
-    if (documents == null || vectors == null) {
-      throw new IllegalArgumentException((documents == null ? "documents" : "vectors") + " is null");
-    }
-    if (documents.size() != vectors.length) {
-      throw new IllegalArgumentException("documents.size() " + documents.size() + " != vectors.length " + vectors.length);
-    }
     Checks.open(closed, "HnswVectorIndex");
-    Set<String> seen = new HashSet<>();
-    float[][] stored = new float[vectors.length][];
-    for (int i = 0; i < vectors.length; i++) {
-      Document d = documents.get(i);
-      if (d == null) {
-        throw new IllegalArgumentException("documents[" + i + "] is null");
-      }
-      Checks.vector(vectors[i], dimension, "vectors[" + i + "]");
-      if (!seen.add(d.id()) || gen.byId().containsKey(d.id())) {
-        throw new IllegalArgumentException("documents[" + i + "]: id '" + d.id() + "' is "
-            + (gen.byId().containsKey(d.id()) ? "already present" : "repeated in the batch"));
-      }
-      stored[i] = VectorOps.stored(similarity, vectors[i]);
-    }
+    float[][] stored = Checks.batch(documents, vectors, dimension, similarity, id -> gen.byId().containsKey(id));
     gen.graph().reserve(gen.graph().size() + vectors.length);
     parallel(vectors.length, i -> add0(documents.get(i), stored[i], "already present (added concurrently)"));
   }

@@ -206,27 +206,12 @@ public final class HnswlibVectorIndex implements VectorIndex {
    */
   @Override
   public void addAll(List<Document> documents, float[][] vectors) {
-    if (documents == null || vectors == null) {
-      throw new IllegalArgumentException((documents == null ? "documents" : "vectors") + " is null");
-    }
-    if (documents.size() != vectors.length) {
-      throw new IllegalArgumentException("documents.size() " + documents.size() + " != vectors.length " + vectors.length);
-    }
     Checks.open(closed, "HnswlibVectorIndex");
-    Set<String> seen = new HashSet<>();
+    float[][] stored = Checks.batch(documents, vectors, dimension, similarity, index::contains);
     List<Row> rows = new ArrayList<>(vectors.length);
-    for (int i = 0; i < vectors.length; i++) {
-      Document d = documents.get(i);
-      if (d == null) {
-        throw new IllegalArgumentException("documents[" + i + "] is null");
-      }
-      Checks.vector(vectors[i], dimension, "vectors[" + i + "]");
-      if (!seen.add(d.id()) || index.contains(d.id())) {
-        throw new IllegalArgumentException("documents[" + i + "]: id '" + d.id() + "' is "
-            + (index.contains(d.id()) ? "already present" : "repeated in the batch"));
-      }
-      rows.add(new Row(VectorOps.stored(similarity, vectors[i]), d));
-      knownFields.addAll(d.metadata().keySet());
+    for (int i = 0; i < stored.length; i++) {
+      rows.add(new Row(stored[i], documents.get(i)));
+      knownFields.addAll(documents.get(i).metadata().keySet());
     }
     if (rows.size() < 256) {
       for (Row r : rows) {

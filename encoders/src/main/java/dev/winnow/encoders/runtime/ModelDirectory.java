@@ -139,13 +139,13 @@ public record ModelDirectory(
       if (c.has("id2label") && c.get("id2label").isJsonObject()) {
         numLabels = c.getAsJsonObject("id2label").size();
       } else {
-        numLabels = positiveInt(c, "num_labels", hfFile);
+        numLabels = SentenceTransformersConfig.positiveInt(c, "num_labels", hfFile);
       }
-      Integer hidden = positiveInt(c, "hidden_size", hfFile);
+      Integer hidden = SentenceTransformersConfig.positiveInt(c, "hidden_size", hfFile);
       if (dimension == null) {
         dimension = hidden;
       }
-      maxPositions = positiveInt(c, "max_position_embeddings", hfFile);
+      maxPositions = SentenceTransformersConfig.positiveInt(c, "max_position_embeddings", hfFile);
     }
     // DJL serving.properties, for what sentence-transformers files did not say
     if (pooling == null && serving.getProperty("pooling") != null) {
@@ -275,31 +275,6 @@ public record ModelDirectory(
     } catch (NumberFormatException e) {
       throw new ModelLoadException(key + " in " + file + " is not an integer: '" + value + "'", e);
     }
-  }
-
-  /** {@code o[key]} as an exact JSON integer, null when absent or null. */
-  private static Integer intOf(JsonObject o, String key, Path file) {
-    if (!o.has(key) || o.get(key).isJsonNull()) {
-      return null;
-    }
-    JsonElement e = o.get(key);
-    if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
-      try {
-        return e.getAsBigDecimal().intValueExact();
-      } catch (ArithmeticException | NumberFormatException notAnInt) {
-        // reported below
-      }
-    }
-    throw new ModelLoadException(key + " in " + file + " must be an integer, got " + e);
-  }
-
-  /** {@code o[key]} as an integer >= 1, null when absent. */
-  private static Integer positiveInt(JsonObject o, String key, Path file) {
-    Integer v = intOf(o, key, file);
-    if (v != null && v < 1) {
-      throw new ModelLoadException(key + " in " + file + " must be >= 1, got " + v);
-    }
-    return v;
   }
 
   private static JsonElement readJson(Path file) {

@@ -355,7 +355,8 @@ public record SentenceTransformersConfig(List<Module> modules, Pooling pooling, 
   }
 
   /** {@code o[key]} as an exact JSON integer, null when absent or null. */
-  private static Integer intOf(JsonObject o, String key, Path file) {
+  /** {@code o[key]} as an exact integer, null when absent or JSON null; also used by {@link ModelDirectory}. */
+  static Integer intOf(JsonObject o, String key, Path file) {
     if (!o.has(key) || o.get(key).isJsonNull()) {
       return null;
     }
@@ -370,7 +371,8 @@ public record SentenceTransformersConfig(List<Module> modules, Pooling pooling, 
     throw new ModelLoadException(key + " in " + file + " must be an integer, got " + e);
   }
 
-  private static Integer positiveInt(JsonObject o, String key, Path file) {
+  /** {@code o[key]} as an integer >= 1, null when absent; also used by {@link ModelDirectory}. */
+  static Integer positiveInt(JsonObject o, String key, Path file) {
     Integer v = intOf(o, key, file);
     if (v != null && v < 1) {
       throw new ModelLoadException(key + " in " + file + " must be >= 1, got " + v);

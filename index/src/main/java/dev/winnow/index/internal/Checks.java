@@ -23,6 +23,38 @@ public final class Checks {
     }
   }
 
+  /**
+   * Validates a batch for {@code addAll} and returns its vectors in stored form: both lists non-null and of equal
+   * length, no null document, every vector of {@code dimension} finite components, ids unique in the batch and not
+   * {@code present} in the index (checked again under the writer's lock where it matters).
+   */
+  public static float[][] batch(java.util.List<Document> documents, float[][] vectors, int dimension,
+      dev.winnow.Similarity similarity, java.util.function.Predicate<String> present) {
+    if (documents == null || vectors == null) {
+      throw new IllegalArgumentException((documents == null ? "documents" : "vectors") + " is null");
+    }
+    if (documents.size() != vectors.length) {
+      throw new IllegalArgumentException("documents.size() " + documents.size() + " != vectors.length " + vectors.length);
+    }
+    Set<String> seen = new java.util.HashSet<>();
+    float[][] stored = new float[vectors.length][];
+    for (int i = 0; i < vectors.length; i++) {
+      Document d = documents.get(i);
+      if (d == null) {
+        throw new IllegalArgumentException("documents[" + i + "] is null");
+      }
+      vector(vectors[i], dimension, "vectors[" + i + "]");
+      if (!seen.add(d.id())) {
+        throw new IllegalArgumentException("documents[" + i + "]: id '" + d.id() + "' is repeated in the batch");
+      }
+      if (present.test(d.id())) {
+        throw new IllegalArgumentException("documents[" + i + "]: id '" + d.id() + "' is already present");
+      }
+      stored[i] = VectorOps.stored(similarity, vectors[i]);
+    }
+    return stored;
+  }
+
   public static void document(Document d) {
     if (d == null) {
       throw new IllegalArgumentException("document is null");
