@@ -95,7 +95,7 @@ final class IndexBytes {
         int e = 88 + 24 * s;
         long off = b.getLong(e);
         long len = b.getLong(e + 8);
-        if (off >= 0 && len >= 0 && off + len <= file.length) {
+        if (off >= 0 && len >= 0 && off <= file.length && len <= file.length - off) { // no long overflow
           CRC32C c = new CRC32C();
           c.update(file, (int) off, (int) len);
           b.putInt(e + 16, (int) c.getValue());
