@@ -241,6 +241,31 @@ class HnswVectorIndexTest extends VectorIndexContract {
   }
 
   @Test
+  void aStreamedIterableIsIndexedInBatchesWithProgress() {
+    float[][] v = clustered(new Random(5), 2500, DIM);
+    List<java.util.Map.Entry<Document, float[]>> rows = new ArrayList<>();
+    for (int i = 0; i < v.length; i++) {
+      rows.add(java.util.Map.entry(doc(i), v[i]));
+    }
+    List<dev.winnow.IngestProgress> seen = new ArrayList<>();
+    try (HnswVectorIndex index = HnswVectorIndex.builder(DIM, Similarity.COSINE).build()) {
+      index.addAll(rows, rows.size(), seen::add);
+      assertEquals(2500, index.size());
+      assertEquals(3, seen.size(), "one report per batch of 1024");
+      assertEquals(2500, seen.get(2).done());
+      assertEquals("doc-2499", index.search(v[2499], 1).get(0).id());
+      // a bad row fails with its position in the stream; the batches before it stay
+      List<java.util.Map.Entry<Document, float[]>> more = new ArrayList<>();
+      for (int i = 0; i < 1100; i++) {
+        more.add(java.util.Map.entry(doc(10_000 + i), i == 1050 ? new float[DIM + 1] : v[i]));
+      }
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> index.addAll(more, 0, null));
+      assertTrue(e.getMessage().startsWith("rows from 1024: vectors[26]"), e.getMessage());
+      assertEquals(2500 + 1024, index.size());
+    }
+  }
+
+  @Test
   void perCallEfChangesWorkNotTheIndex() {
     long seed = Seeds.seed("perCallEf");
     Random r = new Random(seed);
