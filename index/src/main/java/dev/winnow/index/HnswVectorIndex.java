@@ -13,6 +13,7 @@ import dev.winnow.index.internal.HnswGeneration;
 import dev.winnow.index.internal.HnswGraph;
 import dev.winnow.index.internal.HnswSearcher;
 import dev.winnow.index.internal.NodeTable;
+import dev.winnow.index.internal.ScalarQuantizer;
 import dev.winnow.index.internal.ScoreHeap;
 import dev.winnow.index.internal.VectorOps;
 import java.io.IOException;
@@ -88,6 +89,9 @@ public final class HnswVectorIndex implements VectorIndex {
   private final double compactionThreshold;
   private final int threads;
   private final long seed;
+  private final Quantization quantization;
+  private final int oversample;
+  private final int quantizeAfter;
 
   private volatile HnswGeneration gen;
   private final Set<String> knownFields = ConcurrentHashMap.newKeySet();
@@ -108,6 +112,9 @@ public final class HnswVectorIndex implements VectorIndex {
     this.compactionThreshold = b.compactionThreshold;
     this.threads = b.threads;
     this.seed = b.seed;
+    this.quantization = b.quantization;
+    this.oversample = b.oversample;
+    this.quantizeAfter = b.quantizeAfter;
     this.gen = gen;
     for (int i = 0; i < STRIPES; i++) {
       stripes[i] = new Object();
@@ -137,7 +144,8 @@ public final class HnswVectorIndex implements VectorIndex {
     Builder b;
     try {
       b = builder(l.dimension(), l.similarity()).m(l.m()).efConstruction(l.efConstruction()).defaultEf(l.defaultEf())
-          .compactionThreshold(l.compactionThreshold());
+          .compactionThreshold(l.compactionThreshold()).quantization(l.quantization() == 1 ? Quantization.INT8
+              : Quantization.NONE).rescoreOversample(l.oversample()).quantizeAfter(l.quantizeAfter());
     } catch (IllegalArgumentException e) {
       throw new IndexFormatException(path + ": bad parameters: " + e.getMessage(), e);
     }
@@ -169,6 +177,21 @@ public final class HnswVectorIndex implements VectorIndex {
     return efConstruction;
   }
 
+  /** How the graph search's vectors are compressed ({@link Builder#quantization}). */
+  public Quantization quantization() {
+    return quantization;
+  }
+
+  /** Whether searches use int8 codes now (an INT8 index starts using them at {@link Builder#quantizeAfter} nodes). */
+  public boolean quantized() {
+    return gen.graph().quantizer() != null;
+  }
+
+  /** Candidates rescored with float vectors per result wanted, in a quantized search. */
+  public int rescoreOversample() {
+    return oversample;
+  }
+
   /** Candidate-list size of a search whose options set no ef. */
   public int defaultEf() {
     return defaultEf;
@@ -179,6 +202,7 @@ public final class HnswVectorIndex implements VectorIndex {
     Checks.document(document);
     Checks.vector(vector, dimension, "vector");
     add0(document, VectorOps.stored(similarity, vector), "already present (use upsert to replace it)");
+    maybeQuantize(null);
   }
 
   /**
@@ -191,6 +215,7 @@ public final class HnswVectorIndex implements VectorIndex {
   public void addAll(List<Document> documents, float[][] vectors) {
     Checks.open(closed, "HnswVectorIndex");
     float[][] stored = Checks.batch(documents, vectors, dimension, similarity, id -> gen.byId().containsKey(id));
+    maybeQuantize(stored);
     gen.graph().reserve(gen.graph().size() + vectors.length);
     parallel(vectors.length, i -> add0(documents.get(i), stored[i], "already present (added concurrently)"));
   }
@@ -287,6 +312,8 @@ public final class HnswVectorIndex implements VectorIndex {
     }
     if (replaced) {
       maybeCompact();
+    } else {
+      maybeQuantize(null);
     }
     return replaced;
   }
@@ -378,10 +405,24 @@ public final class HnswVectorIndex implements VectorIndex {
     // a search cannot collect more than the graph's nodes: sizing by min(ef, nodes) keeps a huge k (up to
     // Integer.MAX_VALUE) as cheap as k = size()
     int ef = Math.min(options.effectiveEf(k, defaultEf), Math.max(1, graph.size()));
-    ScoreHeap results = new ScoreHeap(ef + 1);
     HnswSearcher searcher = HnswSearcher.get();
+    ScalarQuantizer qz = graph.quantizer();
+    int rescore = 0;
+    HnswSearcher.Scorer scorer;
+    if (qz != null) {
+      // walk with the codes, collecting at least k * oversample candidates, then rescore those with the floats
+      rescore = (int) Math.min(Math.max(1, graph.size()), (long) Math.min(k, graph.size()) * oversample);
+      ef = Math.max(ef, rescore);
+      scorer = searcher.codes(graph, qz, q);
+    } else {
+      scorer = searcher.floats(graph, q);
+    }
+    ScoreHeap results = new ScoreHeap(ef + 1);
     if (filter == null) {
-      searcher.search(graph, q, ef, nodes::live, Integer.MAX_VALUE, results);
+      searcher.search(graph, scorer, ef, nodes::live, Integer.MAX_VALUE, results);
+      if (qz != null) {
+        results = rescore(graph, q, results, rescore);
+      }
       List<Hit> hits = toHits(g, results, k);
       if (hits.size() < k && hits.size() < g.byId().size()) {
         // a graph with many tombstones can strand live nodes: fall back to exact to keep the promise
@@ -395,9 +436,9 @@ public final class HnswVectorIndex implements VectorIndex {
     int[] matches = matchingNodes(g, filter, matching);
     int count = matches.length;
     if (count > k) {
-      int visited = searcher.search(graph, q, ef, matching::get, count, results);
+      int visited = searcher.search(graph, scorer, ef, matching::get, count, results);
       if (visited != HnswSearcher.ABORTED && results.size() >= k) {
-        return toHits(g, results, k);
+        return toHits(g, qz == null ? results : rescore(graph, q, results, rescore), k);
       }
     }
     return exactOver(g, q, k, matches);
@@ -422,7 +463,8 @@ public final class HnswVectorIndex implements VectorIndex {
     writeGate.writeLock().lock();
     try {
       Checks.open(closed, "HnswVectorIndex");
-      HnswFormat.write(path, gen, efConstruction, defaultEf, compactionThreshold);
+      HnswFormat.write(path, gen, efConstruction, defaultEf, compactionThreshold,
+          quantization == Quantization.INT8 ? 1 : 0, oversample, quantizeAfter);
     } finally {
       writeGate.writeLock().unlock();
     }
@@ -541,6 +583,16 @@ public final class HnswVectorIndex implements VectorIndex {
     List<Map.Entry<String, Integer>> snapshot = new ArrayList<>(old.byId().entrySet());
     HnswGeneration fresh = HnswGeneration.empty(dimension, similarity, m, efConstruction, seed);
     fresh.graph().reserve(snapshot.size());
+    if (quantization == Quantization.INT8 && snapshot.size() >= quantizeAfter) {
+      // retrain on the live vectors (the ranges follow the data as it changes), before any node is added
+      int n = Math.min(snapshot.size(), TRAINING_SAMPLE);
+      float[][] sample = new float[n][];
+      for (int i = 0; i < n; i++) {
+        sample[i] = new float[dimension];
+        old.graph().vector(snapshot.get((int) ((long) i * snapshot.size() / n)).getValue(), sample[i]);
+      }
+      fresh.graph().quantize(ScalarQuantizer.train(sample, dimension));
+    }
     int[] origin = new int[snapshot.size()];
     int[] placed = new int[snapshot.size()];
     parallel(snapshot.size(), i -> {
@@ -617,6 +669,81 @@ public final class HnswVectorIndex implements VectorIndex {
     return toHits(g, top, k);
   }
 
+  /** The best {@code count} of {@code approx} (by code score), rescored with the float vectors. */
+  private ScoreHeap rescore(HnswGraph graph, float[] q, ScoreHeap approx, int count) {
+    int n = approx.size();
+    int[] order = new int[n];
+    float[] scores = new float[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+      scores[i] = approx.scoreAt(i);
+    }
+    int take = Math.min(count, n);
+    if (take < n) {
+      // partial selection of the best `take` by approximate score (n is at most ef: a sort is cheap enough)
+      Integer[] boxed = new Integer[n];
+      for (int i = 0; i < n; i++) {
+        boxed[i] = i;
+      }
+      java.util.Arrays.sort(boxed, (a, b) -> Float.compare(scores[b], scores[a]));
+      for (int i = 0; i < n; i++) {
+        order[i] = boxed[i];
+      }
+    }
+    ScoreHeap exact = new ScoreHeap(take + 1);
+    float[] scratch = new float[dimension];
+    for (int i = 0; i < take; i++) {
+      int node = approx.idAt(order[i]);
+      exact.offer(graph.score(q, node, scratch), node, take);
+    }
+    return exact;
+  }
+
+  /**
+   * Trains the int8 quantizer once the graph, with {@code incoming} (stored-form rows about to be added; may be
+   * null), reaches {@link Builder#quantizeAfter} nodes: ranges from a sample of up to {@link #TRAINING_SAMPLE}
+   * vectors, then codes for every node. Writers pause meanwhile (about 1 s a million nodes); searches continue.
+   */
+  private void maybeQuantize(float[][] incoming) {
+    if (quantization != Quantization.INT8 || gen.graph().quantizer() != null) {
+      return;
+    }
+    int extra = incoming == null ? 0 : incoming.length;
+    if ((long) gen.graph().size() + extra < quantizeAfter) {
+      return;
+    }
+    writeGate.writeLock().lock();
+    try {
+      if (closed || gen.graph().quantizer() != null) {
+        return;
+      }
+      HnswGraph graph = gen.graph();
+      graph.quantize(ScalarQuantizer.train(sample(graph, incoming), dimension));
+    } finally {
+      writeGate.writeLock().unlock();
+    }
+  }
+
+  static final int TRAINING_SAMPLE = 25_000;
+
+  /** Up to {@link #TRAINING_SAMPLE} stored vectors spread evenly over the graph's nodes and {@code incoming}. */
+  private float[][] sample(HnswGraph graph, float[][] incoming) {
+    int have = graph.size();
+    long total = (long) have + (incoming == null ? 0 : incoming.length);
+    int n = (int) Math.min(total, TRAINING_SAMPLE);
+    float[][] out = new float[n][];
+    for (int i = 0; i < n; i++) {
+      long at = total == n ? i : (long) ((double) i * total / n);
+      if (at < have) {
+        out[i] = new float[dimension];
+        graph.vector((int) at, out[i]);
+      } else {
+        out[i] = incoming[(int) (at - have)];
+      }
+    }
+    return out;
+  }
+
   /** Maps (score, node) pairs to hits: live nodes only, one per document id, best first, at most k. */
   private static List<Hit> toHits(HnswGeneration g, ScoreHeap heap, int k) {
     Map<String, Hit> best = new HashMap<>();
@@ -652,6 +779,9 @@ public final class HnswVectorIndex implements VectorIndex {
     private double compactionThreshold = 0.25;
     private int threads = Runtime.getRuntime().availableProcessors();
     private long seed = 42;
+    private Quantization quantization = Quantization.NONE;
+    private int oversample = 3;
+    private int quantizeAfter = 10_000;
     private final Set<String> set = new HashSet<>();
     private boolean built;
 
@@ -756,6 +886,47 @@ public final class HnswVectorIndex implements VectorIndex {
     public Builder seed(long seed) {
       once("seed");
       this.seed = seed;
+      return this;
+    }
+
+    /**
+     * How the graph search's vectors are compressed. Default {@link Quantization#NONE}. {@link Quantization#INT8}
+     * walks the graph with one byte a component (a quarter of the memory traffic) and rescores the best
+     * {@code k × }{@link #rescoreOversample} candidates with the float vectors, which stay in the file, mapped.
+     */
+    public Builder quantization(Quantization quantization) {
+      if (quantization == null) {
+        throw new IllegalArgumentException("quantization is null");
+      }
+      once("quantization");
+      this.quantization = quantization;
+      return this;
+    }
+
+    /**
+     * Candidates rescored with the float vectors per result wanted, in a quantized search (the beam is widened to
+     * at least {@code k × oversample}). Default 3, range [1, 100].
+     */
+    public Builder rescoreOversample(int oversample) {
+      if (oversample < 1 || oversample > 100) {
+        throw new IllegalArgumentException("rescoreOversample must be in [1, 100], got " + oversample);
+      }
+      once("rescoreOversample");
+      this.oversample = oversample;
+      return this;
+    }
+
+    /**
+     * Nodes an INT8 index holds before it learns its quantization ranges (from up to 25,000 of them) and starts
+     * searching with codes; until then searches use the float vectors. Default 10,000, range [1, 2^30]. A
+     * compaction relearns the ranges from the live vectors.
+     */
+    public Builder quantizeAfter(int nodes) {
+      if (nodes < 1 || nodes > (1 << 30)) {
+        throw new IllegalArgumentException("quantizeAfter must be in [1, 2^30], got " + nodes);
+      }
+      once("quantizeAfter");
+      this.quantizeAfter = nodes;
       return this;
     }
 

@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Golden files ({@code src/test/resources/golden/}): format version 1 (flat, and HNSW as Winnow 0.1 wrote it with
- * hnswlib's graph) and version 2 (HNSW, Winnow's own graph, written by {@link #main} since issue 11). This build
- * must keep reading them all. Run {@link #main} only when a new format version adds new golden files.
+ * hnswlib's graph), version 2 (HNSW, Winnow's own graph, written by {@link #main} since issue 11) and version 3
+ * (version 2 plus int8 quantization: an INT8 index with its ranges, codes and norms). This build must keep reading
+ * them all. Run {@link #main} only when a new format version adds new golden files.
  */
 class GoldenFormatTest {
   private static final int N = 30;
@@ -78,6 +79,21 @@ class GoldenFormatTest {
     }
   }
 
+  @Test
+  void hnswVersion3Int8Reads() throws IOException {
+    Path file = golden("hnsw-v3-int8.winnow");
+    byte[] head = Files.readAllBytes(file);
+    assertEquals(3, java.nio.ByteBuffer.wrap(head, 8, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(),
+        "the golden file is format version 3");
+    try (HnswVectorIndex index = HnswVectorIndex.open(file)) {
+      assertEquals(Quantization.INT8, index.quantization());
+      assertTrue(index.quantized(), "the ranges and codes were saved");
+      assertEquals(2, index.rescoreOversample());
+      check(index, Similarity.COSINE);
+      assertEquals(N + 1, index.graphSize(), "the tombstone is kept");
+    }
+  }
+
   private static void check(VectorIndex index, Similarity sim) {
     assertEquals(N, index.size());
     assertEquals(DIM, index.dimension());
@@ -105,16 +121,16 @@ class GoldenFormatTest {
   /** Writes the golden files (from the index module folder). */
   public static void main(String[] args) throws IOException {
     float[][] v = vectors();
+    Files.createDirectories(golden("x").getParent());
+    // flat-v1.winnow, hnsw-v1.winnow and hnsw-v2.winnow were written by earlier builds and stay as they are
     try (HnswVectorIndex hnsw = HnswVectorIndex.builder(DIM, Similarity.COSINE).m(4).efConstruction(20).seed(7)
-        .buildThreads(1).build()) {
+        .buildThreads(1).quantization(Quantization.INT8).quantizeAfter(N / 2).rescoreOversample(2).build()) {
       for (int i = 0; i < N; i++) {
         hnsw.add(doc(i), v[i]);
       }
       hnsw.add(new Document("deleted", "a tombstone in the golden graph"), new float[] {1, 2, 3, 4});
       hnsw.delete("deleted");
-      Files.createDirectories(golden("x").getParent());
-      // flat-v1.winnow and hnsw-v1.winnow were written by earlier builds and stay as they are
-      hnsw.save(golden("hnsw-v2.winnow"));
+      hnsw.save(golden("hnsw-v3-int8.winnow"));
     }
   }
 }

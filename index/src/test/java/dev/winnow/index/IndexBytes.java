@@ -89,9 +89,11 @@ final class IndexBytes {
   /** Recomputes the CRC32C of a complete file after an edit, so only the parser's checks stand in the way. */
   static void fixChecksum(byte[] file) {
     ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
-    if (file.length >= 24 + 64 + 5 * 24 + 16 && b.getInt(8) == 2) {
-      // version 2: a CRC32C per section (in the table at byte 88) and one of header + table in the trailer
-      for (int s = 0; s < 5; s++) {
+    int version = file.length >= 12 ? b.getInt(8) : 0;
+    int sections = version == 2 ? 5 : 8;
+    if ((version == 2 || version == 3) && file.length >= 24 + 64 + sections * 24 + 16) {
+      // versions 2 and 3: a CRC32C per section (in the table at byte 88) and one of header + table in the trailer
+      for (int s = 0; s < sections; s++) {
         int e = 88 + 24 * s;
         long off = b.getLong(e);
         long len = b.getLong(e + 8);
@@ -102,7 +104,7 @@ final class IndexBytes {
         }
       }
       CRC32C c = new CRC32C();
-      c.update(file, 0, 88 + 5 * 24);
+      c.update(file, 0, 88 + sections * 24);
       b.putInt(file.length - 8, (int) c.getValue());
       return;
     }

@@ -91,9 +91,10 @@ public final class HnswBuilder {
     HnswSearcher searcher = HnswSearcher.get();
     int ep = HnswGraph.entryNode(entry);
     int top = HnswGraph.entryLevel(entry);
-    float epScore = graph.score(v, ep, s.vs);
+    HnswSearcher.Scorer scorer = searcher.floats(graph, v);
+    float epScore = scorer.score(ep);
     for (int l = top; l > level; l--) {
-      ep = searcher.greedy(graph, v, ep, epScore, l);
+      ep = searcher.greedy(graph, scorer, ep, epScore, l);
       epScore = searcher.lastScore();
     }
     s.seeds[0] = ep;
@@ -104,7 +105,7 @@ public final class HnswBuilder {
     // 1. choose the neighbours on every layer first, top-down; nobody can reach the node yet (no list names it),
     //    so no other insert can link to it, or start a search from its still-empty lists, before they are set
     for (int l = from; l >= 0; l--) {
-      searcher.searchLayer(graph, v, s.seeds, s.seedScores, seedCount, l, efConstruction, HnswSearcher.Accept.ALL,
+      searcher.searchLayer(graph, scorer, s.seeds, s.seedScores, seedCount, l, efConstruction, HnswSearcher.Accept.ALL,
           Integer.MAX_VALUE, s.results);
       int n = drainDescending(s, node);
       int chosen = selectDiverse(s.candIds, s.candScores, n, graph.maxConn(l), s.chosen[l], s);

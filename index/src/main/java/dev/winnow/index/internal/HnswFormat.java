@@ -24,19 +24,31 @@ import java.util.zip.CRC32C;
  * format of Winnow 0.1, whose graphs hnswlib built). Layouts in {@code docs/index-format.md}. Stateless.
  */
 public final class HnswFormat {
-  public static final int VERSION = 2;
+  public static final int VERSION = 3;
   public static final int MIN_VERSION = 1;
   static final int PARAMS_BYTES = 64;
-  static final int SECTIONS = 5;
+  /** Sections of version 3; version 2 has the first five. */
+  static final int SECTIONS = 8;
+  static final int SECTIONS_V2 = 5;
   static final int SECTION_ENTRY_BYTES = 24;
   static final int ALIGN = 64;
-  static final String[] SECTION_NAMES = {"vectors", "level0", "levels", "upper", "documents"};
+  static final String[] SECTION_NAMES = {"vectors", "level0", "levels", "upper", "documents", "quantizer", "codes",
+      "norms"};
+  /** Bytes of the quantizer section before its ranges: kind, oversample, quantizeAfter, trained. */
+  static final int QUANTIZER_HEAD = 16;
 
   private HnswFormat() {}
 
   /** What {@link #read} returns. */
   public record Loaded(int dimension, Similarity similarity, int m, int efConstruction, int defaultEf,
-      double compactionThreshold, HnswGeneration generation, Set<String> fields) {}
+      double compactionThreshold, HnswGeneration generation, Set<String> fields, int quantization, int oversample,
+      int quantizeAfter) {
+    /** A file without quantization settings (versions 1 and 2): float only, the builder's defaults otherwise. */
+    Loaded(int dimension, Similarity similarity, int m, int efConstruction, int defaultEf, double compactionThreshold,
+        HnswGeneration generation, Set<String> fields) {
+      this(dimension, similarity, m, efConstruction, defaultEf, compactionThreshold, generation, fields, 0, 3, 10_000);
+    }
+  }
 
   /** Explicit similarity codes of version 2 (version 1 used the enum's ordinal). */
   static int code(Similarity s) {
@@ -59,11 +71,12 @@ public final class HnswFormat {
   // ---------------------------------------------------------------------------------------------- writing
 
   /**
-   * Writes {@code g} as version 2, crash-safely (temp file, fsync, atomic rename). The caller excludes writers;
-   * searches may run.
+   * Writes {@code g} as version 3, crash-safely (temp file, fsync, atomic rename). The caller excludes writers;
+   * searches may run. {@code quantization} is 0 (none) or 1 (int8; its ranges and codes are written once the graph
+   * has them).
    */
-  public static void write(Path path, HnswGeneration g, int efConstruction, int defaultEf, double compactionThreshold)
-      throws IOException {
+  public static void write(Path path, HnswGeneration g, int efConstruction, int defaultEf, double compactionThreshold,
+      int quantization, int oversample, int quantizeAfter) throws IOException {
     HnswGraph graph = g.graph();
     NodeTable nodes = g.nodes();
     int n = graph.size();
@@ -125,6 +138,32 @@ public final class HnswFormat {
         }
       }
       end(out, off, len, crc, 4);
+      // 5: quantizer: kind, oversample, quantizeAfter, trained; then per-dimension range starts and steps
+      ScalarQuantizer qz = graph.quantizer();
+      begin(out, off, 5);
+      out.i32(quantization);
+      out.i32(oversample);
+      out.i32(quantizeAfter);
+      out.i32(qz == null ? 0 : 1);
+      if (qz != null) {
+        out.floats(qz.lo(), 0, d);
+        out.floats(qz.step(), 0, d);
+      }
+      end(out, off, len, crc, 5);
+      // 6: int8 codes, node-major; 7: decoded squared norms (both empty unless quantized)
+      begin(out, off, 6);
+      byte[] codes = new byte[d];
+      float[] norms = new float[qz == null ? 0 : n];
+      if (qz != null) {
+        for (int i = 0; i < n; i++) {
+          norms[i] = graph.codes(i, codes);
+          out.bytes(codes);
+        }
+      }
+      end(out, off, len, crc, 6);
+      begin(out, off, 7);
+      out.floats(norms, 0, norms.length);
+      end(out, off, len, crc, 7);
       long fileEnd = out.position();
       out.flush();
 
@@ -200,7 +239,7 @@ public final class HnswFormat {
       throw new IndexFormatException(path + ": format version " + version + " is too new (this build reads "
           + MIN_VERSION + ".." + VERSION + "); open it with a newer Winnow");
     }
-    return version == 1 ? V1.read(path) : readV2(path, size);
+    return version == 1 ? V1.read(path) : readV2(path, size, version);
   }
 
   private static void readFully(FileChannel ch, ByteBuffer b, long pos, Path path) throws IOException {
@@ -213,9 +252,9 @@ public final class HnswFormat {
     }
   }
 
-  private static Loaded readV2(Path path, long size) throws IOException {
+  private static Loaded readV2(Path path, long size, int version) throws IOException {
     try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-      return readV2(path, size, ch);
+      return readV2(path, size, ch, version);
     } catch (IndexFormatException e) {
       throw e;
     } catch (java.nio.charset.CharacterCodingException e) {
@@ -229,11 +268,13 @@ public final class HnswFormat {
     }
   }
 
-  private static Loaded readV2(Path path, long size, FileChannel ch) throws IOException {
+  /** Versions 2 and 3 (3 adds the quantizer, codes and norms sections). */
+  private static Loaded readV2(Path path, long size, FileChannel ch, int version) throws IOException {
+    int ns = version == 2 ? SECTIONS_V2 : SECTIONS;
     int tableAt = IndexFile.HEADER_BYTES + PARAMS_BYTES;
-    int headBytes = tableAt + SECTIONS * SECTION_ENTRY_BYTES;
+    int headBytes = tableAt + ns * SECTION_ENTRY_BYTES;
     if (size < headBytes + IndexFile.TRAILER_BYTES) {
-      throw new IndexFormatException(path + ": " + size + " bytes is too short for a version-2 HNSW index");
+      throw new IndexFormatException(path + ": " + size + " bytes is too short for a version-" + version + " HNSW index");
     }
     ByteBuffer head = ByteBuffer.allocate(headBytes).order(ByteOrder.LITTLE_ENDIAN);
     readFully(ch, head, 0, path);
@@ -280,19 +321,19 @@ public final class HnswFormat {
     if (m < 2 || m > 512) {
       throw new IndexFormatException(path + ": M " + m + " out of range [2, 512]");
     }
-    if (sections != SECTIONS) {
-      throw new IndexFormatException(path + ": " + sections + " sections, expected " + SECTIONS);
+    if (sections != ns) {
+      throw new IndexFormatException(path + ": " + sections + " sections, version " + version + " has " + ns);
     }
     if (n < 0) {
       throw new IndexFormatException(path + ": node count " + n + " is negative");
     }
     int stride0 = 2 * m + 1;
-    long[] off = new long[SECTIONS];
-    long[] len = new long[SECTIONS];
-    int[] crcs = new int[SECTIONS];
+    long[] off = new long[ns];
+    long[] len = new long[ns];
+    int[] crcs = new int[ns];
     head.position(tableAt);
     long prevEnd = headBytes;
-    for (int s = 0; s < SECTIONS; s++) {
+    for (int s = 0; s < ns; s++) {
       off[s] = head.getLong();
       len[s] = head.getLong();
       crcs[s] = head.getInt();
@@ -312,11 +353,11 @@ public final class HnswFormat {
     }
     // the gaps between sections (alignment) must be zero: no byte of the file escapes a check
     long at = headBytes;
-    for (int s = 0; s <= SECTIONS; s++) {
-      long gapEnd = s < SECTIONS ? off[s] : end;
+    for (int s = 0; s <= ns; s++) {
+      long gapEnd = s < ns ? off[s] : end;
       if (gapEnd - at > ALIGN) {
         throw new IndexFormatException(path + ": " + (gapEnd - at) + " unaccounted bytes before "
-            + (s < SECTIONS ? "section " + SECTION_NAMES[s] : "the trailer"));
+            + (s < ns ? "section " + SECTION_NAMES[s] : "the trailer"));
       }
       ByteBuffer gap = ByteBuffer.allocate((int) (gapEnd - at));
       readFully(ch, gap, at, path);
@@ -325,9 +366,9 @@ public final class HnswFormat {
           throw new IndexFormatException(path + ": non-zero padding at byte " + (at + i) + " (the file is corrupted)");
         }
       }
-      at = s < SECTIONS ? off[s] + len[s] : end;
+      at = s < ns ? off[s] + len[s] : end;
     }
-    for (int s = 0; s < SECTIONS; s++) {
+    for (int s = 0; s < ns; s++) {
       if (sectionCrc(ch, off[s], len[s]) != crcs[s]) {
         throw new IndexFormatException(path + ": section " + SECTION_NAMES[s] + " checksum mismatch (the file is corrupted)");
       }
@@ -404,12 +445,56 @@ public final class HnswFormat {
     if (in.position() != off[4] + len[4]) {
       throw in.error((off[4] + len[4] - in.position()) + " unread bytes in section documents");
     }
-    // vectors and layer 0: mapped, one buffer per graph page
+    // quantizer (version 3): settings, and the ranges once trained
+    int quantization = 0;
+    int oversample = 3;
+    int quantizeAfter = 10_000;
+    ScalarQuantizer qz = null;
+    if (ns == SECTIONS) {
+      in = new IndexFile.In(ch, off[5], off[5] + len[5], path, null);
+      quantization = in.i32();
+      oversample = in.i32();
+      quantizeAfter = in.i32();
+      int trained = in.i32();
+      if (quantization < 0 || quantization > 1) {
+        throw in.error("unknown quantization " + quantization + " (0 none, 1 int8)");
+      }
+      if (oversample < 1 || oversample > 100 || quantizeAfter < 1 || quantizeAfter > (1 << 30)) {
+        throw in.error("rescore oversample " + oversample + " or quantizeAfter " + quantizeAfter + " out of range");
+      }
+      if (trained < 0 || trained > quantization) {
+        throw in.error("trained flag " + trained + " with quantization " + quantization);
+      }
+      long qBytes = QUANTIZER_HEAD + (trained == 1 ? 8L * d : 0);
+      if (len[5] != qBytes) {
+        throw in.error("section quantizer holds " + len[5] + " bytes, expected " + qBytes);
+      }
+      if (trained == 1) {
+        float[] lo = new float[d];
+        float[] st = new float[d];
+        in.floats(lo, 0, d);
+        in.floats(st, 0, d);
+        try {
+          qz = ScalarQuantizer.of(lo, st);
+        } catch (IllegalArgumentException e) {
+          throw in.error("bad quantizer ranges: " + e.getMessage());
+        }
+      }
+      long codeBytes = qz == null ? 0 : (long) n * d;
+      long normBytes = qz == null ? 0 : 4L * n;
+      if (len[6] != codeBytes || len[7] != normBytes) {
+        throw new IndexFormatException(path + ": sections codes and norms hold " + len[6] + " and " + len[7]
+            + " bytes, " + n + " nodes need " + codeBytes + " and " + normBytes);
+      }
+    }
+    // vectors and layer 0 (and codes and norms): mapped, one buffer per graph page
     HnswGraph graph = new HnswGraph(d, sim, m);
     int page = graph.pageSize();
     int pages = (n + page - 1) / page;
     FloatBuffer[] vec = new FloatBuffer[pages];
     IntBuffer[] l0 = new IntBuffer[pages];
+    ByteBuffer[] codes = qz == null ? null : new ByteBuffer[pages];
+    FloatBuffer[] norms = qz == null ? null : new FloatBuffer[pages];
     for (int p = 0; p < pages; p++) {
       int from = p * page;
       int count = Math.min(page, n - from);
@@ -420,11 +505,21 @@ public final class HnswFormat {
       l0[p] = lb.order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
       checkVectors(path, vec[p], from, count, d);
       checkLevel0(path, l0[p], from, count, stride0, 2 * m, n);
+      if (qz != null) {
+        codes[p] = ch.map(FileChannel.MapMode.READ_ONLY, off[6] + (long) from * d, (long) count * d);
+        norms[p] = ch.map(FileChannel.MapMode.READ_ONLY, off[7] + 4L * from, 4L * count)
+            .order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        for (int i = 0; i < count; i++) {
+          if (!(norms[p].get(i) >= 0) || norms[p].get(i) == Float.POSITIVE_INFINITY) {
+            throw new IndexFormatException(path + ": node " + (from + i) + " has a negative or non-finite code norm");
+          }
+        }
+      }
     }
     long entry = n == 0 ? -1 : ((long) epLevel << 32) | epNode;
-    graph.installMapped(n, vec, l0, levels, upper, entry);
+    graph.installMapped(n, vec, l0, levels, upper, entry, qz, codes, norms);
     HnswGeneration g = new HnswGeneration(graph, new HnswBuilder(graph, efc, 42), nodes, byId);
-    return new Loaded(d, sim, m, efc, ef, threshold, g, fields);
+    return new Loaded(d, sim, m, efc, ef, threshold, g, fields, quantization, oversample, quantizeAfter);
   }
 
   private static int sectionCrc(FileChannel ch, long off, long len) throws IOException {

@@ -1,6 +1,7 @@
 package dev.winnow.index.internal;
 
 import dev.winnow.Similarity;
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.util.Arrays;
@@ -17,6 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       page is copied to the heap the first time a writer changes a list in it (copy on write).
  *   <li>Upper layers (about one node in M has any) as one {@code int[]} per such node, {@code M + 1} ints a
  *       layer; a node's top level in one byte.
+ *   <li>Once a {@link ScalarQuantizer} is installed ({@link #quantize}): int8 codes, {@code page * dimension}
+ *       bytes a page, and the decoded squared norm of each node, heap or mapped like the vectors.
  * </ul>
  *
  * <p>Neighbour lists are guarded by striped monitors ({@link #lock}); readers copy a list under its monitor,
@@ -42,6 +45,12 @@ public final class HnswGraph {
   private volatile int[][] level0Pages = new int[0][];
   private volatile IntBuffer[] mappedLevel0 = new IntBuffer[0];
   private volatile byte[][] levelPages = new byte[0][];
+  private volatile byte[][] codePages = new byte[0][];
+  private volatile float[][] normPages = new float[0][];
+  private volatile ByteBuffer[] mappedCodes = new ByteBuffer[0];
+  private volatile FloatBuffer[] mappedNorms = new FloatBuffer[0];
+  /** Set once, after the codes of every node allocated so far are written; new nodes get codes as allocated. */
+  private volatile ScalarQuantizer quantizer;
   /** page, slot, level - 1: count then ids; an empty list may be a 1-int array until it first gets links. */
   private volatile int[][][][] upperPages = new int[0][][][];
   private final AtomicInteger size = new AtomicInteger();
@@ -160,6 +169,10 @@ public final class HnswGraph {
     ensurePage(pg);
     int slot = id & mask;
     System.arraycopy(vector, 0, vectorPages[pg], slot * dimension, dimension);
+    ScalarQuantizer qz = quantizer;
+    if (qz != null) {
+      normPages[pg][slot] = qz.encode(vector, codePages[pg], slot * dimension);
+    }
     levelPages[pg][slot] = (byte) level;
     if (level > 0) {
       int[][] u = new int[level][];
@@ -184,6 +197,10 @@ public final class HnswGraph {
         level0Pages[pg] = new int[page * stride0];
         levelPages[pg] = new byte[page];
         upperPages[pg] = new int[page][][];
+        if (quantizer != null) {
+          codePages[pg] = new byte[page * dimension];
+          normPages[pg] = new float[page];
+        }
         // the new page goes into a copy of the table, published whole: a reader that sees it sees the rest
         float[][] vp = vectorPages.clone();
         vp[pg] = new float[page * dimension];
@@ -203,6 +220,10 @@ public final class HnswGraph {
     upperPages = Arrays.copyOf(upperPages, pages);
     mappedVectors = Arrays.copyOf(mappedVectors, pages);
     mappedLevel0 = Arrays.copyOf(mappedLevel0, pages);
+    codePages = Arrays.copyOf(codePages, pages);
+    normPages = Arrays.copyOf(normPages, pages);
+    mappedCodes = Arrays.copyOf(mappedCodes, pages);
+    mappedNorms = Arrays.copyOf(mappedNorms, pages);
     vectorPages = Arrays.copyOf(vectorPages, pages);
   }
 
@@ -234,6 +255,75 @@ public final class HnswGraph {
     } else {
       mappedVectors[pg].get(off, into, 0, dimension);
     }
+  }
+
+  // ------------------------------------------------------------------------------------------------ codes
+
+  /** The quantizer whose codes every node has, or null while the graph is float only. */
+  public ScalarQuantizer quantizer() {
+    return quantizer;
+  }
+
+  /**
+   * Installs {@code q}: writes the codes of every node allocated so far, then publishes it, after which every new
+   * node gets codes as it is allocated. The caller excludes {@link #allocate} (searches may run: they use codes
+   * only once {@link #quantizer()} is set). Once per graph.
+   */
+  public void quantize(ScalarQuantizer q) {
+    if (q.dimension() != dimension) {
+      throw new IllegalArgumentException("quantizer dimension " + q.dimension() + " != " + dimension);
+    }
+    synchronized (growLock) {
+      if (quantizer != null) {
+        throw new IllegalStateException("the graph is already quantized");
+      }
+      byte[][] cp = codePages.clone();
+      float[][] np = normPages.clone();
+      float[] v = new float[dimension];
+      int n = size.get();
+      for (int pg = 0; pg < vectorPages.length; pg++) {
+        if (vectorPages[pg] == null && mappedVectors[pg] == null) {
+          continue;
+        }
+        cp[pg] = new byte[page * dimension];
+        np[pg] = new float[page];
+        for (int slot = 0, node = pg << pageBits; slot < page && node < n; slot++, node++) {
+          vector(node, v);
+          np[pg][slot] = q.encode(v, cp[pg], slot * dimension);
+        }
+      }
+      codePages = cp;
+      normPages = np;
+      quantizer = q;
+    }
+  }
+
+  /**
+   * Approximate score of a query prepared by {@link ScalarQuantizer#prepare} against node {@code node}'s codes;
+   * {@code scratch} (length ≥ dimension) serves mapped pages. Only once {@link #quantizer()} is set.
+   */
+  public float codeScore(float[] prepared, float bias, float queryNorm, int node, byte[] scratch) {
+    int pg = node >>> pageBits;
+    int slot = node & mask;
+    byte[] c = codePages[pg];
+    if (c != null) {
+      return ScalarQuantizer.score(similarity, prepared, bias, queryNorm, c, slot * dimension, normPages[pg][slot]);
+    }
+    mappedCodes[pg].get(slot * dimension, scratch, 0, dimension);
+    return ScalarQuantizer.score(similarity, prepared, bias, queryNorm, scratch, 0, mappedNorms[pg].get(slot));
+  }
+
+  /** Copies node {@code node}'s codes into {@code into[0, dimension)}; returns its decoded squared norm. */
+  public float codes(int node, byte[] into) {
+    int pg = node >>> pageBits;
+    int slot = node & mask;
+    byte[] c = codePages[pg];
+    if (c != null) {
+      System.arraycopy(c, slot * dimension, into, 0, dimension);
+      return normPages[pg][slot];
+    }
+    mappedCodes[pg].get(slot * dimension, into, 0, dimension);
+    return mappedNorms[pg].get(slot);
   }
 
   // ------------------------------------------------------------------------------------------------ neighbours
@@ -339,6 +429,15 @@ public final class HnswGraph {
    */
   public void installMapped(int nodes, FloatBuffer[] vectors, IntBuffer[] level0, byte[] levels, int[][][] upper,
       long entry) {
+    installMapped(nodes, vectors, level0, levels, upper, entry, null, null, null);
+  }
+
+  /**
+   * As above, for a quantized graph: {@code codes} and {@code norms} (one buffer per page, {@code page * dimension}
+   * bytes and {@code page} floats) stay mapped too, and {@code quantizer} is installed. All three null: float only.
+   */
+  public void installMapped(int nodes, FloatBuffer[] vectors, IntBuffer[] level0, byte[] levels, int[][][] upper,
+      long entry, ScalarQuantizer quantizer, ByteBuffer[] codes, FloatBuffer[] norms) {
     synchronized (growLock) {
       if (size.get() != 0) {
         throw new IllegalStateException("installMapped on a non-empty graph");
@@ -347,6 +446,15 @@ public final class HnswGraph {
       mappedVectors = Arrays.copyOf(vectors, Math.max(pages, 1));
       mappedLevel0 = Arrays.copyOf(level0, Math.max(pages, 1));
       int n = Math.max(pages, 1);
+      byte[][] cp = new byte[n][];
+      float[][] np = new float[n][];
+      if (quantizer != null) {
+        mappedCodes = Arrays.copyOf(codes, n);
+        mappedNorms = Arrays.copyOf(norms, n);
+      } else {
+        mappedCodes = new ByteBuffer[n];
+        mappedNorms = new FloatBuffer[n];
+      }
       float[][] vp = new float[n][];
       int[][] lp = new int[n][];
       byte[][] lv = new byte[n][];
@@ -370,7 +478,20 @@ public final class HnswGraph {
         lp[last] = l;
         mappedVectors[last] = null;
         mappedLevel0[last] = null;
+        if (quantizer != null) {
+          byte[] c = new byte[page * dimension];
+          codes[last].get(0, c, 0, codes[last].limit());
+          cp[last] = c;
+          float[] nm = new float[page];
+          norms[last].get(0, nm, 0, norms[last].limit());
+          np[last] = nm;
+          mappedCodes[last] = null;
+          mappedNorms[last] = null;
+        }
       }
+      codePages = cp;
+      normPages = np;
+      this.quantizer = quantizer;
       levelPages = lv;
       upperPages = up;
       level0Pages = lp;
@@ -392,6 +513,12 @@ public final class HnswGraph {
     }
     for (byte[] p : levelPages) {
       b += p == null ? 0 : p.length;
+    }
+    for (byte[] p : codePages) {
+      b += p == null ? 0 : p.length;
+    }
+    for (float[] p : normPages) {
+      b += p == null ? 0 : 4L * p.length;
     }
     return b;
   }

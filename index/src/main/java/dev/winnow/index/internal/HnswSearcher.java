@@ -35,6 +35,71 @@ public final class HnswSearcher {
     boolean test(int node);
   }
 
+  /**
+   * Scores nodes against one query: with the float vectors ({@link #floats}) or, in a quantized graph, with the
+   * int8 codes ({@link #codes}). Bound to this searcher's scratch buffers; use within one search.
+   */
+  public interface Scorer {
+    float score(int node);
+  }
+
+  private final class FloatScorer implements Scorer {
+    private final HnswGraph graph;
+    private final float[] query;
+    private final float[] scratch;
+
+    FloatScorer(HnswGraph graph, float[] query) {
+      this.graph = graph;
+      this.query = query;
+      this.scratch = vectorScratch(graph.dimension());
+    }
+
+    @Override
+    public float score(int node) {
+      return graph.score(query, node, scratch);
+    }
+  }
+
+  private final class CodeScorer implements Scorer {
+    private final HnswGraph graph;
+    private final float[] prepared;
+    private final float bias;
+    private final float queryNorm;
+    private final byte[] scratch;
+
+    CodeScorer(HnswGraph graph, ScalarQuantizer q, float[] query) {
+      this.graph = graph;
+      this.prepared = new float[query.length];
+      this.bias = q.prepare(query, prepared);
+      this.queryNorm = VectorOps.dot(query, query);
+      this.scratch = codeScratch(graph.dimension());
+    }
+
+    @Override
+    public float score(int node) {
+      return graph.codeScore(prepared, bias, queryNorm, node, scratch);
+    }
+  }
+
+  /** Scores with the float vectors of {@code graph} (stored-form {@code query}). */
+  public Scorer floats(HnswGraph graph, float[] query) {
+    return new FloatScorer(graph, query);
+  }
+
+  /** Scores with the int8 codes of {@code graph}, which must be quantized (stored-form {@code query}). */
+  public Scorer codes(HnswGraph graph, ScalarQuantizer quantizer, float[] query) {
+    return new CodeScorer(graph, quantizer, query);
+  }
+
+  private byte[] codeScratch = new byte[0];
+
+  private byte[] codeScratch(int dimension) {
+    if (codeScratch.length < dimension) {
+      codeScratch = new byte[dimension];
+    }
+    return codeScratch;
+  }
+
   /** Scratch for mapped vectors, at least {@code dimension} long. */
   float[] vectorScratch(int dimension) {
     if (vectorScratch.length < dimension) {
@@ -50,26 +115,33 @@ public final class HnswSearcher {
    * @return the number of nodes visited on layer 0, or {@link #ABORTED} if that exceeded {@code visitLimit}
    */
   public int search(HnswGraph graph, float[] query, int ef, Accept accept, int visitLimit, ScoreHeap results) {
+    return search(graph, floats(graph, query), ef, accept, visitLimit, results);
+  }
+
+  /** As above, scoring with {@code scorer} (float vectors or int8 codes of {@code graph}). */
+  public int search(HnswGraph graph, Scorer scorer, int ef, Accept accept, int visitLimit, ScoreHeap results) {
     results.clear();
     long entry = graph.entry();
     if (entry < 0) {
       return 0;
     }
-    float[] vs = vectorScratch(graph.dimension());
     int ep = HnswGraph.entryNode(entry);
-    float epScore = graph.score(query, ep, vs);
+    float epScore = scorer.score(ep);
     for (int level = HnswGraph.entryLevel(entry); level > 0; level--) {
-      ep = greedy(graph, query, ep, epScore, level);
+      ep = greedy(graph, scorer, ep, epScore, level);
       epScore = lastScore;
     }
-    return searchLayer(graph, query, new int[] {ep}, new float[] {epScore}, 1, 0, ef, accept, visitLimit, results);
+    return searchLayer(graph, scorer, new int[] {ep}, new float[] {epScore}, 1, 0, ef, accept, visitLimit, results);
   }
 
   private float lastScore;
 
   /** Greedy walk on {@code level} from {@code start} to a local best; its score is left in {@link #lastScore}. */
   int greedy(HnswGraph graph, float[] query, int start, float startScore, int level) {
-    float[] vs = vectorScratch(graph.dimension());
+    return greedy(graph, floats(graph, query), start, startScore, level);
+  }
+
+  int greedy(HnswGraph graph, Scorer scorer, int start, float startScore, int level) {
     int cur = start;
     float curScore = startScore;
     boolean changed = true;
@@ -78,7 +150,7 @@ public final class HnswSearcher {
       int n = graph.neighbours(cur, level, scratch);
       int[] ids = scratch[0];
       for (int i = 0; i < n; i++) {
-        float s = graph.score(query, ids[i], vs);
+        float s = scorer.score(ids[i]);
         if (s > curScore) {
           curScore = s;
           cur = ids[i];
@@ -100,10 +172,15 @@ public final class HnswSearcher {
    */
   int searchLayer(HnswGraph graph, float[] query, int[] seeds, float[] seedScores, int seedCount, int level, int ef,
       Accept accept, int visitLimit, ScoreHeap results) {
+    return searchLayer(graph, floats(graph, query), seeds, seedScores, seedCount, level, ef, accept, visitLimit,
+        results);
+  }
+
+  int searchLayer(HnswGraph graph, Scorer scorer, int[] seeds, float[] seedScores, int seedCount, int level, int ef,
+      Accept accept, int visitLimit, ScoreHeap results) {
     results.clear();
     candidates.clear();
     nextEpoch(graph.capacity());
-    float[] vs = vectorScratch(graph.dimension());
     int visited = 0;
     for (int i = 0; i < seedCount; i++) {
       int s = seeds[i];
@@ -133,7 +210,7 @@ public final class HnswSearcher {
         if (++visited > visitLimit) {
           return ABORTED;
         }
-        float s = graph.score(query, id, vs);
+        float s = scorer.score(id);
         if (results.size() < ef || s > results.topScore()) {
           candidates.push(-s, id);
           if (accept.test(id)) {

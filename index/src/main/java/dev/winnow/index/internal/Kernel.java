@@ -1,7 +1,7 @@
 package dev.winnow.index.internal;
 
 /**
- * The two float kernels everything else is built on. {@link VectorOps} picks one implementation at class
+ * The kernels everything else is built on. {@link VectorOps} picks one implementation at class
  * initialization: {@link PanamaKernel} (Vector API) when {@code jdk.incubator.vector} is enabled, else
  * {@link ScalarKernel}. Stateless and thread-safe.
  */
@@ -11,6 +11,9 @@ abstract class Kernel {
 
   /** Squared Euclidean distance of {@code a[0, n)} and {@code b[off, off + n)}. */
   abstract float squareDistance(float[] a, float[] b, int off, int n);
+
+  /** Dot product of float {@code a[0, n)} with the signed bytes {@code b[off, off + n)} (int8 codes). */
+  abstract float dotBytes(float[] a, byte[] b, int off, int n);
 
   abstract String name();
 }

@@ -45,6 +45,23 @@ final class ScalarKernel extends Kernel {
   }
 
   @Override
+  float dotBytes(float[] a, byte[] b, int off, int n) {
+    float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    int i = 0;
+    int upper = n & ~3;
+    for (; i < upper; i += 4) {
+      s0 += a[i] * b[off + i];
+      s1 += a[i + 1] * b[off + i + 1];
+      s2 += a[i + 2] * b[off + i + 2];
+      s3 += a[i + 3] * b[off + i + 3];
+    }
+    for (; i < n; i++) {
+      s0 += a[i] * b[off + i];
+    }
+    return (s0 + s1) + (s2 + s3);
+  }
+
+  @Override
   String name() {
     return "scalar";
   }

@@ -56,6 +56,16 @@ public final class VectorOps {
     return K.squareDistance(a, b, off, n);
   }
 
+  /** Dot product of float {@code a[0, n)} with the signed bytes {@code b[off, off + n)}. */
+  public static float dotBytes(float[] a, byte[] b, int off, int n) {
+    return K.dotBytes(a, b, off, n);
+  }
+
+  /** Scalar float-by-byte dot product, for tests comparing kernels. */
+  public static float scalarDotBytes(float[] a, byte[] b, int off, int n) {
+    return new ScalarKernel().dotBytes(a, b, off, n);
+  }
+
   /** Scalar dot product, for tests comparing kernels. */
   public static float scalarDot(float[] a, float[] b) {
     return new ScalarKernel().dot(a, b, 0, a.length);
