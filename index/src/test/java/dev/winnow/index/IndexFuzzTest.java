@@ -65,7 +65,7 @@ class IndexFuzzTest {
   enum Outcome { REJECTED, OPENED }
 
   @ParameterizedTest
-  @ValueSource(strings = {"flat", "hnsw"})
+  @ValueSource(strings = {"flat", "hnsw", "hnsw-int8"})
   void everyDamagedFileIsRefusedOrSafe(String kind) throws Exception {
     long seed = Seeds.seed("indexFuzz-" + kind);
     Random r = new Random(seed);
@@ -131,7 +131,7 @@ class IndexFuzzTest {
       com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
       long before = mx.getCurrentThreadAllocatedBytes();
       Outcome outcome;
-      try (VectorIndex index = kind.equals("hnsw") ? HnswVectorIndex.open(file) : FlatVectorIndex.open(file)) {
+      try (VectorIndex index = kind.startsWith("hnsw") ? HnswVectorIndex.open(file) : FlatVectorIndex.open(file)) {
         long allocated = mx.getCurrentThreadAllocatedBytes() - before;
         useAndRoundTrip(index, kind, file.resolveSibling("again.winnow"));
         return new Object[] {Outcome.OPENED, allocated};
@@ -174,7 +174,7 @@ class IndexFuzzTest {
     Arrays.fill(q, 0.5f);
     assertTrue(index.search(q, 5).size() <= 5);
     index.save(again);
-    try (VectorIndex back = kind.equals("hnsw") ? HnswVectorIndex.open(again) : FlatVectorIndex.open(again)) {
+    try (VectorIndex back = kind.startsWith("hnsw") ? HnswVectorIndex.open(again) : FlatVectorIndex.open(again)) {
       assertEquals(index.size(), back.size());
       assertEquals(index.search(q, 5), back.search(q, 5));
     }
@@ -217,7 +217,10 @@ class IndexFuzzTest {
   private byte[] source(String kind, int n, Random r) throws IOException {
     Path file = tmp.resolve("source-" + kind + ".winnow");
     int dim = 4;
-    try (VectorIndex index = kind.equals("hnsw")
+    try (VectorIndex index = kind.equals("hnsw-int8")
+        ? HnswVectorIndex.builder(dim, Similarity.COSINE).m(2).efConstruction(8).compactionThreshold(1.0)
+            .quantization(Quantization.INT8).quantizeAfter(2).build()
+        : kind.equals("hnsw")
         ? HnswVectorIndex.builder(dim, Similarity.COSINE).m(2).efConstruction(8).compactionThreshold(1.0).build()
         : new FlatVectorIndex(dim, Similarity.COSINE)) {
       for (int i = 0; i < n; i++) {
