@@ -93,6 +93,59 @@ class HnswRecallIT {
     }
   }
 
+  /**
+   * INT8 quantization (issue 11): at the smallest ef where the float graph reaches recall@10 0.98, the INT8 index
+   * (same graph settings, codes walked, top 30 rescored with the floats) reaches at least 0.97.
+   */
+  @Test
+  void int8RecallAfterRescoringIsAtLeast097AtTheFloatEfFor098() throws Exception {
+    Path data = Shared.require("data");
+    Path root = Paths.get(System.getProperty("winnow.root", ".")).toAbsolutePath();
+    List<String> sentences = RealSentences.load(data);
+    float[][] all = RealSentences.vectors(sentences, CORPUS + QUERIES, root.resolve("cache/vectors"), DjlEncoder::defaultModel);
+    List<Document> docs = new ArrayList<>();
+    for (int i = 0; i < CORPUS; i++) {
+      docs.add(new Document("s" + i, sentences.get(i)));
+    }
+    float[][] corpus = java.util.Arrays.copyOf(all, CORPUS);
+    try (FlatVectorIndex flat = new FlatVectorIndex(384, Similarity.COSINE);
+        HnswVectorIndex f32 = HnswVectorIndex.builder(384, Similarity.COSINE).initialCapacity(CORPUS).build();
+        HnswVectorIndex int8 = HnswVectorIndex.builder(384, Similarity.COSINE).initialCapacity(CORPUS)
+            .quantization(Quantization.INT8).build()) {
+      flat.addAll(docs, corpus);
+      f32.addAll(docs, corpus);
+      int8.addAll(docs, corpus);
+      assertTrue(int8.quantized());
+      List<Set<String>> truth = new ArrayList<>();
+      for (int q = 0; q < QUERIES; q++) {
+        truth.add(ids(flat.search(all[CORPUS + q], 10)));
+      }
+      int efAt098 = -1;
+      for (int ef : new int[] {10, 16, 24, 32, 48, 64, 100, 150, 200}) {
+        double rf = recall(f32, all, truth, ef);
+        double rq = recall(int8, all, truth, ef);
+        System.out.printf("HnswRecallIT int8: ef %d recall@10 float %.4f int8 %.4f%n", ef, rf, rq);
+        if (rf >= 0.98) {
+          efAt098 = ef;
+          assertTrue(rq >= 0.97, "int8 recall@10 " + rq + " at ef " + ef + " (float " + rf + ")");
+          break;
+        }
+      }
+      assertTrue(efAt098 > 0, "the float graph never reached 0.98");
+    }
+  }
+
+  private static double recall(HnswVectorIndex index, float[][] all, List<Set<String>> truth, int ef) {
+    int found = 0;
+    SearchOptions o = SearchOptions.DEFAULTS.withEf(ef);
+    for (int q = 0; q < truth.size(); q++) {
+      for (Hit h : index.search(all[CORPUS + q], 10, o)) {
+        found += truth.get(q).contains(h.id()) ? 1 : 0;
+      }
+    }
+    return found / (10.0 * truth.size());
+  }
+
   private static Set<String> ids(List<Hit> hits) {
     Set<String> out = new HashSet<>();
     for (Hit h : hits) {
