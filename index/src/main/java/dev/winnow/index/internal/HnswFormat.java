@@ -369,7 +369,7 @@ public final class HnswFormat {
       at = s < ns ? off[s] + len[s] : end;
     }
     for (int s = 0; s < ns; s++) {
-      if (sectionCrc(ch, off[s], len[s]) != crcs[s]) {
+      if (sectionCrc(ch, off[s], len[s], s == 0 ? d : 0, path) != crcs[s]) {
         throw new IndexFormatException(path + ": section " + SECTION_NAMES[s] + " checksum mismatch (the file is corrupted)");
       }
     }
@@ -503,7 +503,6 @@ public final class HnswFormat {
       MappedByteBuffer lb = ch.map(FileChannel.MapMode.READ_ONLY, off[1] + (long) from * stride0 * 4,
           (long) count * stride0 * 4);
       l0[p] = lb.order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
-      checkVectors(path, vec[p], from, count, d);
       checkLevel0(path, l0[p], from, count, stride0, 2 * m, n);
       if (qz != null) {
         codes[p] = ch.map(FileChannel.MapMode.READ_ONLY, off[6] + (long) from * d, (long) count * d);
@@ -522,24 +521,32 @@ public final class HnswFormat {
     return new Loaded(d, sim, m, efc, ef, threshold, g, fields, quantization, oversample, quantizeAfter);
   }
 
-  private static int sectionCrc(FileChannel ch, long off, long len) throws IOException {
+  /**
+   * CRC32C of a section through temporary mappings; with {@code floatsPerNode > 0} (the vectors) also checks that
+   * every float is finite, in the same pass, so that opening never touches the pages the index keeps mapped (a
+   * quantized index's searches read few of its float vectors, and only those become resident).
+   */
+  private static int sectionCrc(FileChannel ch, long off, long len, int floatsPerNode, Path path) throws IOException {
     CRC32C crc = new CRC32C();
     long done = 0;
+    long chunkMax = floatsPerNode > 0 ? (1L << 30) / (4L * floatsPerNode) * (4L * floatsPerNode) : 1L << 30;
     while (done < len) {
-      long chunk = Math.min(len - done, 1L << 30);
+      long chunk = Math.min(len - done, chunkMax);
       MappedByteBuffer b = ch.map(FileChannel.MapMode.READ_ONLY, off + done, chunk);
-      crc.update(b);
+      crc.update(b.duplicate());
+      if (floatsPerNode > 0) {
+        FloatBuffer f = b.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        int floats = f.limit();
+        for (int i = 0; i < floats; i++) {
+          if (!Float.isFinite(f.get(i))) {
+            long node = (done / 4 + i) / floatsPerNode;
+            throw new IndexFormatException(path + ": node " + node + " has a non-finite vector component");
+          }
+        }
+      }
       done += chunk;
     }
     return (int) crc.getValue();
-  }
-
-  private static void checkVectors(Path path, FloatBuffer b, int from, int count, int d) throws IndexFormatException {
-    for (int i = 0; i < count * d; i++) {
-      if (!Float.isFinite(b.get(i))) {
-        throw new IndexFormatException(path + ": node " + (from + i / d) + " has a non-finite vector component");
-      }
-    }
   }
 
   private static void checkLevel0(Path path, IntBuffer b, int from, int count, int stride0, int max, int n)
