@@ -333,9 +333,14 @@ public final class FlatVectorIndex implements VectorIndex {
     size++;
   }
 
+  /**
+   * Grows by a quarter (at least 16 slots), not by doubling: single adds leave at most 25% of the vector array
+   * unused (doubling left up to 50%: 103.6 MiB for 62.5 MiB of vectors, issue 11) for about 4 copies of each
+   * vector over a long run of adds instead of 2.
+   */
   private void ensureCapacity(int n) {
     if (n > docs.length) {
-      resize(n, Math.max(n, docs.length * 2));
+      resize(n, (int) Math.min(Integer.MAX_VALUE - 16, Math.max(n, docs.length + Math.max(16L, docs.length >> 2))));
     }
   }
 

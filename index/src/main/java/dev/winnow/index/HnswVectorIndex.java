@@ -597,7 +597,7 @@ public final class HnswVectorIndex implements VectorIndex {
     int[] placed = new int[snapshot.size()];
     parallel(snapshot.size(), i -> {
       int src = snapshot.get(i).getValue();
-      Document d = old.nodes().document(src);
+      Document d = old.nodes().stub(src);
       if (d == null) {
         placed[i] = -1; // deleted since the snapshot; step 3 sees it gone
         return;
@@ -605,7 +605,10 @@ public final class HnswVectorIndex implements VectorIndex {
       float[] v = new float[dimension];
       old.graph().vector(src, v);
       origin[i] = src;
-      placed[i] = fresh.insert(d, v, true);
+      int node = fresh.insert(d, v, true);
+      // a text left in the file stays there (d is then its stub); the new generation is not yet visible
+      fresh.nodes().adoptText(node, old.nodes(), src);
+      placed[i] = node;
     });
     writeGate.writeLock().lock();
     try {
@@ -625,7 +628,9 @@ public final class HnswVectorIndex implements VectorIndex {
         } else {
           float[] v = new float[dimension];
           old.graph().vector(e.getValue(), v);
-          fresh.byId().put(e.getKey(), fresh.insert(old.nodes().document(e.getValue()), v, true));
+          int node = fresh.insert(old.nodes().stub(e.getValue()), v, true);
+          fresh.nodes().adoptText(node, old.nodes(), e.getValue());
+          fresh.byId().put(e.getKey(), node);
         }
       }
       for (int stale : byOrigin.values()) {
@@ -648,7 +653,7 @@ public final class HnswVectorIndex implements VectorIndex {
       if (!nodes.live(i)) {
         continue;
       }
-      Document d = nodes.document(i);
+      Document d = nodes.stub(i);
       if (d != null && (filter == null || filter.test(d.metadata()))) {
         if (count == out.length) {
           out = java.util.Arrays.copyOf(out, count * 2);
@@ -750,7 +755,7 @@ public final class HnswVectorIndex implements VectorIndex {
     NodeTable nodes = g.nodes();
     for (int i = 0; i < heap.size(); i++) {
       int node = heap.idAt(i);
-      Document d = nodes.document(node);
+      Document d = nodes.stub(node);
       if (d == null || !nodes.live(node)) {
         continue;
       }

@@ -382,4 +382,42 @@ class HnswVectorIndexTest extends VectorIndexContract {
       assertEquals(0, deserializations.get(), "opening index files must not run Java deserialization");
     }
   }
+
+  /**
+   * Texts stay in the file after open (ids and metadata on the heap): whole documents come back from get, after a
+   * compaction of the opened index, and after saving it and opening again.
+   */
+  @Test
+  void textsReadFromTheFileSurviveCompactionAndSave() throws IOException {
+    Random r = new Random(11);
+    int n = 600;
+    float[][] v = clustered(r, n, DIM);
+    Path file = tmp.resolve("texts.winnow");
+    try (HnswVectorIndex index = HnswVectorIndex.builder(DIM, Similarity.COSINE).compactionThreshold(0.2).build()) {
+      for (int i = 0; i < n; i++) {
+        String text = i % 10 == 0 ? "" : "passage " + i + " \u00e9\u6f22 " + "x".repeat(i % 50);
+        index.add(new Document("doc-" + i, text, doc(i).metadata()), v[i]);
+      }
+      index.save(file);
+    }
+    try (HnswVectorIndex back = HnswVectorIndex.open(file)) {
+      assertEquals("passage 7 \u00e9\u6f22 " + "x".repeat(7), back.get("doc-7").orElseThrow().text());
+      assertEquals("", back.get("doc-10").orElseThrow().text());
+      assertEquals(doc(7).metadata(), back.get("doc-7").orElseThrow().metadata());
+      assertEquals("doc-7", back.search(v[7], 1).get(0).id());
+      for (int i = 0; i < 200; i++) {
+        back.delete("doc-" + i); // crosses the compaction threshold: the rebuilt generation keeps texts in the file
+      }
+      assertTrue(back.graphSize() < n, "compacted");
+      assertEquals("passage 321 \u00e9\u6f22 " + "x".repeat(321 % 50), back.get("doc-321").orElseThrow().text());
+      back.save(file);
+    }
+    try (HnswVectorIndex again = HnswVectorIndex.open(file)) {
+      assertEquals(n - 200, again.size());
+      for (int i = 200; i < n; i += 37) {
+        String expected = i % 10 == 0 ? "" : "passage " + i + " \u00e9\u6f22 " + "x".repeat(i % 50);
+        assertEquals(expected, again.get("doc-" + i).orElseThrow().text());
+      }
+    }
+  }
 }

@@ -36,6 +36,8 @@ public final class HnswFormat {
       "norms"};
   /** Bytes of the quantizer section before its ranges: kind, oversample, quantizeAfter, trained. */
   static final int QUANTIZER_HEAD = 16;
+  /** Largest piece of the documents section mapped at once for reading texts (records never cross a piece). */
+  static final long TEXT_PIECE = 1L << 30;
 
   private HnswFormat() {}
 
@@ -427,14 +429,29 @@ public final class HnswFormat {
     NodeTable nodes = new NodeTable();
     ConcurrentHashMap<String, Integer> byId = new ConcurrentHashMap<>();
     Set<String> fields = new HashSet<>();
+    // documents: ids and metadata on the heap; texts stay in the file (mapped in pieces of at most 1 GiB that no
+    // record crosses), read when a caller asks for a whole document
     in = new IndexFile.In(ch, off[4], off[4] + len[4], path, null);
+    long[] textAt = new long[1];
+    java.util.List<long[]> pieces = new java.util.ArrayList<>(); // [start, end) in the file
+    long pieceStart = off[4];
     for (int i = 0; i < n; i++) {
+      long recordStart = in.position();
       int flags = in.u8();
       if (flags > 1) {
         throw in.error("node " + i + ": unknown flags " + flags);
       }
-      Document doc = flags == 1 ? in.document() : null;
-      nodes.set(i, doc, doc != null);
+      Document doc = flags == 1 ? in.document(textAt) : null;
+      long textPos = doc == null ? -1 : textAt[0];
+      if (in.position() - pieceStart > TEXT_PIECE && recordStart > pieceStart) {
+        pieces.add(new long[] {pieceStart, recordStart});
+        pieceStart = recordStart;
+      }
+      if (textPos >= 0) {
+        nodes.setStored(i, doc, ((long) pieces.size() << 32) | (textPos - pieceStart), true);
+      } else {
+        nodes.set(i, doc, doc != null);
+      }
       if (doc != null) {
         if (byId.putIfAbsent(doc.id(), i) != null) {
           throw in.error("duplicate id '" + doc.id() + "'");
@@ -445,6 +462,16 @@ public final class HnswFormat {
     if (in.position() != off[4] + len[4]) {
       throw in.error((off[4] + len[4] - in.position()) + " unread bytes in section documents");
     }
+    pieces.add(new long[] {pieceStart, off[4] + len[4]});
+    ByteBuffer[] texts = new ByteBuffer[pieces.size()];
+    for (int p = 0; p < texts.length; p++) {
+      long[] pc = pieces.get(p);
+      if (pc[1] - pc[0] > Integer.MAX_VALUE) {
+        throw new IndexFormatException(path + ": a document record of " + (pc[1] - pc[0]) + " bytes exceeds 2 GiB");
+      }
+      texts[p] = ch.map(FileChannel.MapMode.READ_ONLY, pc[0], pc[1] - pc[0]);
+    }
+    nodes.texts(texts);
     // quantizer (version 3): settings, and the ranges once trained
     int quantization = 0;
     int oversample = 3;

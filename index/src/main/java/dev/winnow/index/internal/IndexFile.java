@@ -549,8 +549,22 @@ public final class IndexFile {
     }
 
     public Document document() throws IOException {
+      return document(null);
+    }
+
+    /**
+     * As {@link #document()}; with {@code textAt} non-null, the text is validated but not kept: the result has an
+     * empty text and {@code textAt[0]} receives the file position of the text's length prefix (-1 for an empty
+     * text), for a reader that leaves texts in the file.
+     */
+    public Document document(long[] textAt) throws IOException {
       String id = string();
+      long at = position();
       String text = string();
+      if (textAt != null) {
+        textAt[0] = text.isEmpty() ? -1 : at;
+        text = "";
+      }
       int n = count("metadata", 1 << 20, 7); // key (4 + 1), tag, at least one value byte
       if (n == 0) {
         return new Document(id, text, Map.of());
