@@ -68,6 +68,14 @@ public abstract class VectorIndexContract {
     return true;
   }
 
+  /**
+   * The file of a saved index that the damage test truncates and flips: {@code saved} itself, or, for an index
+   * that saves a folder (a sharded index), the folder's commit file whose checks must catch any damage.
+   */
+  protected Path damageable(Path saved) {
+    return saved;
+  }
+
   /** Whether search results are exact (then they are compared to brute force for equality). */
   protected abstract boolean isExact();
 
@@ -598,8 +606,17 @@ public abstract class VectorIndexContract {
     try (VectorIndex index = fill(create(8, Similarity.COSINE), clustered(r, 300, 8))) {
       index.save(file);
     }
-    byte[] good = Files.readAllBytes(file);
+    byte[] good = Files.readAllBytes(damageable(file));
     Path bad = tmp.resolve("bad.winnow");
+    if (Files.isDirectory(file)) {
+      // an index saved as a folder: damage its one file in a copy of the folder
+      Files.createDirectories(bad);
+      try (var files = Files.list(file)) {
+        for (Path f : (Iterable<Path>) files::iterator) {
+          Files.copy(f, bad.resolve(f.getFileName().toString()));
+        }
+      }
+    }
     for (int t = 0; t < 150; t++) {
       byte[] b;
       String what;
@@ -618,7 +635,7 @@ public abstract class VectorIndexContract {
         }
         what = w.toString();
       }
-      Files.write(bad, b);
+      Files.write(damageable(bad), b);
       try (VectorIndex ignored = open(bad)) {
         fail(what + ": opened a damaged file; seed " + seed);
       } catch (IndexFormatException expected) {
@@ -627,9 +644,9 @@ public abstract class VectorIndexContract {
         throw new AssertionError(what + ": expected IndexFormatException, got " + other + "; seed " + seed, other);
       }
     }
-    Files.write(bad, new byte[0]);
+    Files.write(damageable(bad), new byte[0]);
     assertThrows(IndexFormatException.class, () -> open(bad));
-    Files.writeString(bad, "hello, this is definitely not an index file at all, padded to be long enough");
+    Files.writeString(damageable(bad), "hello, this is definitely not an index file at all, padded to be long enough");
     assertThrows(IndexFormatException.class, () -> open(bad));
   }
 
