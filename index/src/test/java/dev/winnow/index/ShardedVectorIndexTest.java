@@ -161,6 +161,31 @@ class ShardedVectorIndexTest extends VectorIndexContract {
     }
   }
 
+  @Test
+  void aRetrieverUsesItUnchanged() {
+    dev.winnow.testing.FakeEncoder encoder = new dev.winnow.testing.FakeEncoder(DIM);
+    try (VectorIndex sharded = create(DIM, Similarity.COSINE);
+        FlatVectorIndex one = new FlatVectorIndex(DIM, Similarity.COSINE);
+        dev.winnow.Retriever a = dev.winnow.Retriever.builder().encoders(dev.winnow.DualEncoder.shared(encoder))
+            .index(sharded).build();
+        dev.winnow.Retriever b = dev.winnow.Retriever.builder().encoders(dev.winnow.DualEncoder.shared(encoder))
+            .index(one).build()) {
+      a.add(RetrieverTest.corpus(60));
+      b.add(RetrieverTest.corpus(60));
+      for (String q : List.of("passage number 8 x", "passage number 31", "anything at all")) {
+        for (Filter f : java.util.Arrays.asList(null, Filter.eq("parity", "odd"))) {
+          assertEquals(scores(f == null ? b.retrieve(q, 7) : b.retrieve(q, 7, f)),
+              scores(f == null ? a.retrieve(q, 7) : a.retrieve(q, 7, f)), q + " / " + f);
+        }
+      }
+      assertEquals("d8", a.retrieve("passage number 8 x", 1).results().get(0).id());
+    }
+  }
+
+  private static List<String> scores(dev.winnow.Retrieval r) {
+    return r.results().stream().map(s -> s.id() + "=" + s.score()).toList();
+  }
+
   /** Known answers: the routing hash is part of the format and must never change. */
   @Test
   void shardOfIsStable() {

@@ -28,6 +28,7 @@ import org.apache.spark.SparkFiles;
  */
 final class ExecutorEncoders {
   private static final Map<SparkModel, Encoder> LOADED = new ConcurrentHashMap<>();
+  private static final java.util.concurrent.atomic.AtomicInteger LOADS = new java.util.concurrent.atomic.AtomicInteger();
 
   static {
     Runtime.getRuntime().addShutdownHook(new Thread(ExecutorEncoders::closeAll, "winnow-spark-encoders-close"));
@@ -40,12 +41,13 @@ final class ExecutorEncoders {
     return LOADED.computeIfAbsent(model, ExecutorEncoders::load);
   }
 
-  /** How many models this JVM holds (one per model however many tasks ran). */
-  static int loadedCount() {
-    return LOADED.size();
+  /** How many times this JVM has loaded a model (once per model however many tasks ran). */
+  static int loads() {
+    return LOADS.get();
   }
 
   private static Encoder load(SparkModel model) {
+    LOADS.incrementAndGet();
     if (model.kind() == SparkModel.Kind.BUNDLED) {
       return passages(BundledModel.named(model.name()).open());
     }
