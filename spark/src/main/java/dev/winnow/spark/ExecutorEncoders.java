@@ -5,6 +5,7 @@ import dev.winnow.ModelLoadException;
 import dev.winnow.encoders.BundledModel;
 import dev.winnow.encoders.DjlEncoder;
 import dev.winnow.encoders.Encoders;
+import dev.winnow.encoders.runtime.ModelDirectory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -36,9 +37,18 @@ final class ExecutorEncoders {
 
   private ExecutorEncoders() {}
 
-  /** The passage-side encoder of {@code model} in this JVM, loading it on first use. */
+  /**
+   * The passage-side encoder of {@code model} in this JVM, loading it on first use. ONNX Runtime gets
+   * {@code spark.task.cpus} threads per call (default 1): an executor with C cores runs C tasks at once, each
+   * call on its own core, instead of C calls each spreading over every core.
+   */
   static Encoder get(SparkModel model) {
     return LOADED.computeIfAbsent(model, ExecutorEncoders::load);
+  }
+
+  private static int threadsPerTask() {
+    org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
+    return task == null ? Runtime.getRuntime().availableProcessors() : Math.max(1, task.cpus());
   }
 
   /** How many times this JVM has loaded a model (once per model however many tasks ran). */
@@ -48,10 +58,12 @@ final class ExecutorEncoders {
 
   private static Encoder load(SparkModel model) {
     LOADS.incrementAndGet();
-    if (model.kind() == SparkModel.Kind.BUNDLED) {
-      return passages(BundledModel.named(model.name()).open());
+    Path dir = model.kind() == SparkModel.Kind.BUNDLED ? BundledModel.named(model.name()).extract()
+        : localFolder(model.name());
+    if (Files.isDirectory(dir) && ModelDirectory.hasModelFile(dir)) {
+      return passages(DjlEncoder.builder(dir).intraOpThreads(threadsPerTask()).build());
     }
-    return passages(Encoders.open(localFolder(model.name())));
+    return passages(Encoders.open(dir));   // e.g. a safetensors folder for an EncoderProvider on the classpath
   }
 
   /** A DjlEncoder's passage side applies the model's passage prompt (e5: "passage: "); others encode as they are. */

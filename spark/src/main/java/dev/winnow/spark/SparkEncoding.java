@@ -31,7 +31,9 @@ import org.apache.spark.sql.types.StructType;
  *
  * <p><b>One encoder per executor JVM.</b> The first task on an executor loads the model; later tasks, however
  * many and on however many cores, share it (encoders are thread-safe); a shutdown hook closes it when the JVM
- * exits. Give executors the model's memory once (about 100 MB for MiniLM), not once per core.
+ * exits. Give executors the model's memory once (about 100 MB for MiniLM), not once per core. Each encoder call
+ * runs ONNX Runtime on {@code spark.task.cpus} threads (default 1), so an executor's C concurrent tasks use its
+ * C cores without oversubscribing them.
  *
  * <p><b>What is encoded.</b> {@code title + " " + text} when a title column is set and the row's title is
  * non-empty (BEIR's convention), else {@code text}; with the model's passage prompt where it has one (e5's
@@ -206,7 +208,9 @@ public final class SparkEncoding implements java.io.Serializable {
             for (int c = 0; c < r.length(); c++) {
               values[c] = r.get(c);
             }
-            values[r.length()] = vectors[i];
+            // a Scala Seq, the external type of array<float>: consumers of toJavaRDD() may get this very Row
+            // (Spark elides the serialize/deserialize pair), and Row.getList expects a Seq
+            values[r.length()] = scala.collection.immutable.ArraySeq$.MODULE$.unsafeWrapArray(vectors[i]);
             out.add(RowFactory.create(values));
           }
         }
