@@ -134,7 +134,10 @@ class ShardedIndexBuildTest {
     assertEquals(N, m.documents());
     assertEquals(List.of("g1-shard-00000.winnow", "g1-shard-00001.winnow", "g1-shard-00002.winnow",
         "shards.manifest"), names(target), "no attempt files or _temporary left");
-    try (ShardedVectorIndex index = ShardedVectorIndex.open(target)) {
+    Path copy = tmp.resolve("retried-copy");
+    assertEquals(m, ShardFolders.copyToLocal(uri(target, "faulty"), copy, new org.apache.hadoop.conf.Configuration(
+        spark.sparkContext().hadoopConfiguration())));
+    try (ShardedVectorIndex index = ShardedVectorIndex.open(copy)) {
       assertEquals(N, index.size(), "no document lost or duplicated");
       for (int i = 0; i < N; i++) {
         assertTrue(index.contains("doc-" + i), "doc-" + i);
