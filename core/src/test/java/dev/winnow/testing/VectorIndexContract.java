@@ -82,8 +82,13 @@ public abstract class VectorIndexContract {
   // ---------------------------------------------------------------- fixtures
 
   /** Clustered vectors (embedding-like): 20 gaussian centres plus noise. */
-  protected static float[][] clustered(Random r, int n, int dim) {
-    float[][] centres = new float[20][dim];
+  public static float[][] clustered(Random r, int n, int dim) {
+    return clustered(r, n, dim, 20, 0.4f);
+  }
+
+  /** Clustered vectors: {@code centreCount} N(0,1) centres, each vector a random centre plus N(0, noise²) per component. */
+  public static float[][] clustered(Random r, int n, int dim, int centreCount, float noise) {
+    float[][] centres = new float[centreCount][dim];
     for (float[] c : centres) {
       for (int j = 0; j < dim; j++) {
         c[j] = (float) r.nextGaussian();
@@ -93,7 +98,7 @@ public abstract class VectorIndexContract {
     for (int i = 0; i < n; i++) {
       float[] c = centres[r.nextInt(centres.length)];
       for (int j = 0; j < dim; j++) {
-        out[i][j] = c[j] + 0.4f * (float) r.nextGaussian();
+        out[i][j] = c[j] + noise * (float) r.nextGaussian();
       }
     }
     return out;

@@ -229,13 +229,10 @@ public final class ShardedVectorIndex implements VectorIndex {
   @Override
   public void add(Document document, float[] vector) {
     Checks.document(document);
-    writeGate.readLock().lock();
-    try {
-      open();
+    write(() -> {
       owner(document.id()).add(document, vector);
-    } finally {
-      writeGate.readLock().unlock();
-    }
+      return null;
+    });
   }
 
   /** All rows are validated (over all shards) before any shard adds its part. */
@@ -269,22 +266,21 @@ public final class ShardedVectorIndex implements VectorIndex {
   @Override
   public boolean upsert(Document document, float[] vector) {
     Checks.document(document);
-    writeGate.readLock().lock();
-    try {
-      open();
-      return owner(document.id()).upsert(document, vector);
-    } finally {
-      writeGate.readLock().unlock();
-    }
+    return write(() -> owner(document.id()).upsert(document, vector));
   }
 
   @Override
   public boolean delete(String id) {
     Checks.id(id);
+    return write(() -> owner(id).delete(id));
+  }
+
+  /** Runs a write under the shared side of the write gate (saves take the exclusive side). */
+  private <T> T write(java.util.function.Supplier<T> change) {
     writeGate.readLock().lock();
     try {
       open();
-      return owner(id).delete(id);
+      return change.get();
     } finally {
       writeGate.readLock().unlock();
     }

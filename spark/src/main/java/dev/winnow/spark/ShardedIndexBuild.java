@@ -260,18 +260,17 @@ public final class ShardedIndexBuild implements Serializable {
   }
 
   private int[] columns(StructType schema) {
-    List<String> names = Arrays.asList(schema.fieldNames());
     int[] out = new int[3 + metadataColumns.size()];
-    out[0] = column(schema, names, idColumn, "idColumn", DataTypes.StringType);
-    out[1] = column(schema, names, textColumn, "textColumn", DataTypes.StringType);
-    out[2] = column(schema, names, vectorColumn, "vectorColumn", null);
+    out[0] = Settings.index(schema, idColumn, "idColumn", DataTypes.StringType);
+    out[1] = Settings.index(schema, textColumn, "textColumn", DataTypes.StringType);
+    out[2] = Settings.index(schema, vectorColumn, "vectorColumn", null);
     DataType vt = schema.fields()[out[2]].dataType();
     if (!(vt instanceof ArrayType a && a.elementType().equals(DataTypes.FloatType))) {
       throw new IllegalArgumentException("vectorColumn '" + vectorColumn + "' must be array<float>, it is " + vt.simpleString());
     }
     for (int i = 0; i < metadataColumns.size(); i++) {
       String c = metadataColumns.get(i);
-      out[3 + i] = column(schema, names, c, "metadata column", null);
+      out[3 + i] = Settings.index(schema, c, "metadata column", null);
       DataType t = schema.fields()[out[3 + i]].dataType();
       if (!(t.equals(DataTypes.StringType) || t.equals(DataTypes.BooleanType) || t.equals(DataTypes.IntegerType)
           || t.equals(DataTypes.LongType) || t.equals(DataTypes.FloatType) || t.equals(DataTypes.DoubleType))) {
@@ -280,18 +279,6 @@ public final class ShardedIndexBuild implements Serializable {
       }
     }
     return out;
-  }
-
-  private static int column(StructType schema, List<String> names, String name, String setting, DataType type) {
-    int i = names.indexOf(name);
-    if (i < 0) {
-      throw new IllegalArgumentException(setting + " '" + name + "' is not a column of " + schema.simpleString());
-    }
-    if (type != null && !schema.fields()[i].dataType().equals(type)) {
-      throw new IllegalArgumentException(setting + " '" + name + "' must be " + type.simpleString() + ", it is "
-          + schema.fields()[i].dataType().simpleString());
-    }
-    return i;
   }
 
   private static HashMap<String, String> confMap(Configuration conf) {
@@ -311,7 +298,9 @@ public final class ShardedIndexBuild implements Serializable {
       String id = r.getString(columns[0]);
       String text = r.isNullAt(columns[1]) ? null : r.getString(columns[1]);
       float[] vector = null;
-      if (!r.isNullAt(columns[2])) {
+      if (r.get(columns[2]) instanceof float[] raw) {
+        vector = raw.clone();   // a Row made by hand with a primitive array (Spark passed it through as is)
+      } else if (!r.isNullAt(columns[2])) {
         List<Float> l = r.getList(columns[2]);
         vector = new float[l.size()];
         for (int i = 0; i < vector.length; i++) {
@@ -401,7 +390,7 @@ public final class ShardedIndexBuild implements Serializable {
     private String textColumn = "text";
     private String vectorColumn = "vector";
     private List<String> metadataColumns = List.of();
-    private final Set<String> set = new HashSet<>();
+    private final Settings settings = new Settings();
 
     private Builder(String target, int shards, int dimension) {
       if (target == null || target.isBlank()) {
@@ -420,7 +409,7 @@ public final class ShardedIndexBuild implements Serializable {
 
     /** How vectors are compared. Default COSINE. */
     public Builder similarity(Similarity similarity) {
-      once("similarity");
+      settings.once("similarity");
       if (similarity == null) {
         throw new IllegalArgumentException("similarity is null");
       }
@@ -430,7 +419,7 @@ public final class ShardedIndexBuild implements Serializable {
 
     /** Exact shards ({@link FlatVectorIndex}): the default. */
     public Builder flat() {
-      once("kind");
+      settings.once("kind");
       hnsw = false;
       return this;
     }
@@ -440,7 +429,7 @@ public final class ShardedIndexBuild implements Serializable {
      * {@code HnswVectorIndex.Builder} validates them; default ef 100 and seed 42 (see {@link #hnswSearch}).
      */
     public Builder hnsw(int m, int efConstruction) {
-      once("kind");
+      settings.once("kind");
       HnswVectorIndex.builder(1, Similarity.COSINE).m(m).efConstruction(efConstruction);   // same checks as locally
       this.hnsw = true;
       this.m = m;
@@ -450,7 +439,7 @@ public final class ShardedIndexBuild implements Serializable {
 
     /** HNSW shards' default search ef and graph seed. */
     public Builder hnswSearch(int defaultEf, long seed) {
-      once("hnswSearch");
+      settings.once("hnswSearch");
       HnswVectorIndex.builder(1, Similarity.COSINE).defaultEf(defaultEf);
       this.defaultEf = defaultEf;
       this.seed = seed;
@@ -459,7 +448,7 @@ public final class ShardedIndexBuild implements Serializable {
 
     /** The encoder identity recorded in the manifest ({@code SparkEncoding.identity(spark).modelId()}). */
     public Builder encoder(String modelId) {
-      once("encoder");
+      settings.once("encoder");
       if (modelId == null || modelId.contains("\n")) {
         throw new IllegalArgumentException("encoder must be a single line, got " + modelId);
       }
@@ -469,25 +458,25 @@ public final class ShardedIndexBuild implements Serializable {
 
     /** Id column (string). Default {@code id}. */
     public Builder idColumn(String name) {
-      idColumn = name(name, "idColumn");
+      idColumn = settings.column(name, "idColumn");
       return this;
     }
 
     /** Text column (string), stored as the document's text. Default {@code text}. */
     public Builder textColumn(String name) {
-      textColumn = name(name, "textColumn");
+      textColumn = settings.column(name, "textColumn");
       return this;
     }
 
     /** Vector column ({@code array<float>}). Default {@code vector}. */
     public Builder vectorColumn(String name) {
-      vectorColumn = name(name, "vectorColumn");
+      vectorColumn = settings.column(name, "vectorColumn");
       return this;
     }
 
     /** Columns stored as document metadata (string, boolean, int, bigint, float, double; nulls omitted). */
     public Builder metadataColumns(String... names) {
-      once("metadataColumns");
+      settings.once("metadataColumns");
       if (names == null) {
         throw new IllegalArgumentException("metadataColumns is null");
       }
@@ -506,20 +495,6 @@ public final class ShardedIndexBuild implements Serializable {
     /** The build. */
     public ShardedIndexBuild build() {
       return new ShardedIndexBuild(this);
-    }
-
-    private String name(String name, String setting) {
-      once(setting);
-      if (name == null || name.isBlank()) {
-        throw new IllegalArgumentException(setting + " must be a non-blank column name, got " + name);
-      }
-      return name;
-    }
-
-    private void once(String setting) {
-      if (!set.add(setting)) {
-        throw new IllegalStateException(setting + " is already set");
-      }
     }
   }
 }

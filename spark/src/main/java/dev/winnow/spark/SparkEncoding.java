@@ -12,7 +12,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -117,9 +116,9 @@ public final class SparkEncoding implements java.io.Serializable {
       throw new IllegalArgumentException("passages is null");
     }
     StructType schema = passages.schema();
-    int id = stringColumn(schema, idColumn, "idColumn");
-    int text = stringColumn(schema, textColumn, "textColumn");
-    int title = titleColumn == null ? -1 : stringColumn(schema, titleColumn, "titleColumn");
+    int id = Settings.index(schema, idColumn, "idColumn", DataTypes.StringType);
+    int text = Settings.index(schema, textColumn, "textColumn", DataTypes.StringType);
+    int title = titleColumn == null ? -1 : Settings.index(schema, titleColumn, "titleColumn", DataTypes.StringType);
     if (Arrays.asList(schema.fieldNames()).contains(vectorColumn)) {
       throw new IllegalArgumentException("vectorColumn '" + vectorColumn + "' already exists in " + schema.simpleString()
           + "; choose another name");
@@ -128,19 +127,6 @@ public final class SparkEncoding implements java.io.Serializable {
         org.apache.spark.sql.types.Metadata.empty()));
     return passages.mapPartitions(new EncodePartition(model, id, text, title, batchSize, idColumn, textColumn),
         org.apache.spark.sql.Encoders.row(out));
-  }
-
-  private static int stringColumn(StructType schema, String name, String setting) {
-    List<String> names = Arrays.asList(schema.fieldNames());
-    int i = names.indexOf(name);
-    if (i < 0) {
-      throw new IllegalArgumentException(setting + " '" + name + "' is not a column of " + schema.simpleString());
-    }
-    DataType t = schema.fields()[i].dataType();
-    if (!t.equals(DataTypes.StringType)) {
-      throw new IllegalArgumentException(setting + " '" + name + "' must be a string column, it is " + t.simpleString());
-    }
-    return i;
   }
 
   /** The per-partition work: batches of rows in, the same rows plus a vector out, lazily. */
@@ -248,7 +234,7 @@ public final class SparkEncoding implements java.io.Serializable {
     private String titleColumn;
     private String vectorColumn = "vector";
     private int batchSize = 64;
-    private final java.util.Set<String> set = new java.util.HashSet<>();
+    private final Settings settings = new Settings();
 
     private Builder(SparkModel model) {
       if (model == null) {
@@ -259,25 +245,25 @@ public final class SparkEncoding implements java.io.Serializable {
 
     /** The id column (string, non-blank per row). Default {@code id}. */
     public Builder idColumn(String name) {
-      idColumn = column(name, "idColumn");
+      idColumn = settings.column(name, "idColumn");
       return this;
     }
 
     /** The text column (string, non-blank per row). Default {@code text}. */
     public Builder textColumn(String name) {
-      textColumn = column(name, "textColumn");
+      textColumn = settings.column(name, "textColumn");
       return this;
     }
 
     /** An optional title column, prepended to the text with a space when non-empty. Default none. */
     public Builder titleColumn(String name) {
-      titleColumn = column(name, "titleColumn");
+      titleColumn = settings.column(name, "titleColumn");
       return this;
     }
 
     /** The name of the added vector column. Default {@code vector}. */
     public Builder vectorColumn(String name) {
-      vectorColumn = column(name, "vectorColumn");
+      vectorColumn = settings.column(name, "vectorColumn");
       return this;
     }
 
@@ -286,7 +272,7 @@ public final class SparkEncoding implements java.io.Serializable {
      * hold more rows in memory; the encoder still cuts its own padding-aware batches inside each call.
      */
     public Builder batchSize(int rows) {
-      once("batchSize");
+      settings.once("batchSize");
       if (rows < 1 || rows > 4096) {
         throw new IllegalArgumentException("batchSize must be in [1, 4096], got " + rows);
       }
@@ -297,21 +283,6 @@ public final class SparkEncoding implements java.io.Serializable {
     /** The encoding. */
     public SparkEncoding build() {
       return new SparkEncoding(this);
-    }
-
-    private String column(String name, String setting) {
-      once(setting);
-      if (name == null || name.isBlank()) {
-        throw new IllegalArgumentException(setting + " must be a non-blank column name, got "
-            + (name == null ? "null" : "'" + name + "'"));
-      }
-      return name;
-    }
-
-    private void once(String setting) {
-      if (!set.add(setting)) {
-        throw new IllegalStateException(setting + " is already set");
-      }
     }
   }
 }

@@ -15,6 +15,7 @@ import dev.winnow.index.FlatVectorIndex;
 import dev.winnow.index.ShardManifest;
 import dev.winnow.index.ShardedVectorIndex;
 import dev.winnow.testing.Seeds;
+import dev.winnow.testing.VectorIndexContract;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +57,7 @@ class ShardedIndexBuildTest {
   static void start() {
     spark = SparkTesting.session("local[2,2]");
     long seed = Seeds.seed("shardedBuild");
-    vectors = clustered(new Random(seed), N + 50, DIM);
+    vectors = VectorIndexContract.clustered(new Random(seed), N + 50, DIM);
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < N; i++) {
       rows.add(row(i, "text " + i, vectors[i]));
@@ -71,23 +72,6 @@ class ShardedIndexBuildTest {
 
   static Row row(int i, String text, float[] v) {
     return RowFactory.create("doc-" + i, text, v, i % 10, i % 3 == 0 ? "en" : "de");
-  }
-
-  static float[][] clustered(Random r, int n, int dim) {
-    float[][] centres = new float[20][dim];
-    for (float[] c : centres) {
-      for (int j = 0; j < dim; j++) {
-        c[j] = (float) r.nextGaussian();
-      }
-    }
-    float[][] out = new float[n][dim];
-    for (int i = 0; i < n; i++) {
-      float[] c = centres[r.nextInt(centres.length)];
-      for (int j = 0; j < dim; j++) {
-        out[i][j] = c[j] + 0.4f * (float) r.nextGaussian();
-      }
-    }
-    return out;
   }
 
   static ShardedIndexBuild flat(String target, int shards) {

@@ -8,6 +8,7 @@ import dev.winnow.encoders.BundledModel;
 import dev.winnow.encoders.DjlEncoder;
 import dev.winnow.testing.RealSentences;
 import dev.winnow.testing.Shared;
+import dev.winnow.testing.VectorMath;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -75,16 +76,6 @@ class SparkEncodingIT {
     return out;
   }
 
-  static double cosine(float[] a, float[] b) {
-    double dot = 0, na = 0, nb = 0;
-    for (int i = 0; i < a.length; i++) {
-      dot += (double) a[i] * b[i];
-      na += (double) a[i] * a[i];
-      nb += (double) b[i] * b[i];
-    }
-    return dot / Math.sqrt(na * nb);
-  }
-
   @Test
   void sparkVectorsEqualOneJvmVectorsAndOneEncoderServesEveryTask() {
     int loadsBefore = ExecutorEncoders.loads();
@@ -100,7 +91,7 @@ class SparkEncodingIT {
     for (int i = 0; i < texts.size(); i++) {
       float[] v = got.get("p" + i);
       assertEquals(384, v.length);
-      worst = Math.min(worst, cosine(expected[i], v));
+      worst = Math.min(worst, VectorMath.cosine(expected[i], v));
     }
     System.err.printf("SparkEncodingIT: worst cosine(Spark, one JVM) over %d texts = %.7f%n", texts.size(), worst);
     assertTrue(worst >= 0.9999, "worst cosine " + worst);
@@ -122,7 +113,7 @@ class SparkEncodingIT {
         .encode(passages(texts.subList(1, 21), 2).drop("title")));
     float[][] expected = local.encode(texts.subList(1, 21));
     for (int i = 0; i < 20; i++) {
-      assertTrue(cosine(expected[i], got.get("p" + i)) >= 0.9999, "text " + i);
+      assertTrue(VectorMath.cosine(expected[i], got.get("p" + i)) >= 0.9999, "text " + i);
     }
   }
 }

@@ -10,6 +10,7 @@ import dev.winnow.index.FlatVectorIndex;
 import dev.winnow.index.ShardedVectorIndex;
 import dev.winnow.testing.RealSentences;
 import dev.winnow.testing.Shared;
+import dev.winnow.testing.VectorIndexContract;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -144,7 +145,8 @@ public final class SparkScaleOutBenchmark {
   static void search(int n, int queries, Map<String, Object> json, StringBuilder table) throws Exception {
     int dim = 384;
     long seed = 20261201L;
-    float[][] v = embeddingLike(new Random(seed), n + queries, dim);
+    // embedding-like neighbourhoods: 1,000 gaussian centres, noise 0.7 per component (COSINE normalizes them)
+    float[][] v = VectorIndexContract.clustered(new Random(seed), n + queries, dim, 1000, 0.7f);
     Path work = Files.createTempDirectory("winnow-scale-out-");
     List<Document> docs = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -223,29 +225,6 @@ public final class SparkScaleOutBenchmark {
     json.put("search_vectors", n);
     json.put("search_queries", queries);
     json.put("search", results);
-  }
-
-  /** Unit-norm vectors around 1,000 gaussian centres (embedding-like neighbourhoods). */
-  static float[][] embeddingLike(Random r, int n, int dim) {
-    float[][] centres = new float[1000][dim];
-    for (float[] c : centres) {
-      for (int j = 0; j < dim; j++) {
-        c[j] = (float) r.nextGaussian();
-      }
-    }
-    float[][] out = new float[n][dim];
-    for (int i = 0; i < n; i++) {
-      float[] c = centres[r.nextInt(centres.length)];
-      double norm = 0;
-      for (int j = 0; j < dim; j++) {
-        out[i][j] = c[j] + 0.7f * (float) r.nextGaussian();
-        norm += out[i][j] * out[i][j];
-      }
-      for (int j = 0; j < dim; j++) {
-        out[i][j] /= (float) Math.sqrt(norm);
-      }
-    }
-    return out;
   }
 
   private static double round(double x) {
