@@ -5,6 +5,7 @@
 #   bench/run-module-main.sh langchain4j dev.winnow.langchain4j.examples.RagExample
 #   bench/run-module-main.sh spring-ai dev.winnow.springai.examples.WinnowSpringAiExample
 #   bench/run-module-main.sh langchain4j dev.winnow.langchain4j.bench.AdapterBenchmark --write
+# Extra JVM flags: WINNOW_JAVA_OPTS (spark/run-main.sh sets Spark's --add-opens there).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODULE=$1; MAIN=$2; shift 2
@@ -17,4 +18,4 @@ for m in core index encoders keyword rerank eval; do CP=$CP:$m/target/classes; d
 export DJL_CACHE_DIR="$PWD/cache/djl" OPT_OUT_TRACKING=true
 exec java --add-modules jdk.incubator.vector -Xmx${WINNOW_XMX:-8g} -Dai.djl.offline=true -DDJL_CACHE_DIR="$DJL_CACHE_DIR" \
   -Dwinnow.root="$PWD" -Dwinnow.shared="$PWD/../shared" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-  -Dorg.slf4j.simpleLogger.log.ai.djl=error -cp "$CP:$THIRD_PARTY" "$MAIN" "$@"
+  -Dorg.slf4j.simpleLogger.log.ai.djl=error ${WINNOW_JAVA_OPTS:-} -cp "$CP:$THIRD_PARTY" "$MAIN" "$@"

@@ -68,14 +68,27 @@ public abstract class VectorIndexContract {
     return true;
   }
 
+  /**
+   * The file of a saved index that the damage test truncates and flips: {@code saved} itself, or, for an index
+   * that saves a folder (a sharded index), the folder's commit file whose checks must catch any damage.
+   */
+  protected Path damageable(Path saved) {
+    return saved;
+  }
+
   /** Whether search results are exact (then they are compared to brute force for equality). */
   protected abstract boolean isExact();
 
   // ---------------------------------------------------------------- fixtures
 
   /** Clustered vectors (embedding-like): 20 gaussian centres plus noise. */
-  protected static float[][] clustered(Random r, int n, int dim) {
-    float[][] centres = new float[20][dim];
+  public static float[][] clustered(Random r, int n, int dim) {
+    return clustered(r, n, dim, 20, 0.4f);
+  }
+
+  /** Clustered vectors: {@code centreCount} N(0,1) centres, each vector a random centre plus N(0, noise²) per component. */
+  public static float[][] clustered(Random r, int n, int dim, int centreCount, float noise) {
+    float[][] centres = new float[centreCount][dim];
     for (float[] c : centres) {
       for (int j = 0; j < dim; j++) {
         c[j] = (float) r.nextGaussian();
@@ -85,7 +98,7 @@ public abstract class VectorIndexContract {
     for (int i = 0; i < n; i++) {
       float[] c = centres[r.nextInt(centres.length)];
       for (int j = 0; j < dim; j++) {
-        out[i][j] = c[j] + 0.4f * (float) r.nextGaussian();
+        out[i][j] = c[j] + noise * (float) r.nextGaussian();
       }
     }
     return out;
@@ -598,8 +611,17 @@ public abstract class VectorIndexContract {
     try (VectorIndex index = fill(create(8, Similarity.COSINE), clustered(r, 300, 8))) {
       index.save(file);
     }
-    byte[] good = Files.readAllBytes(file);
+    byte[] good = Files.readAllBytes(damageable(file));
     Path bad = tmp.resolve("bad.winnow");
+    if (Files.isDirectory(file)) {
+      // an index saved as a folder: damage its one file in a copy of the folder
+      Files.createDirectories(bad);
+      try (var files = Files.list(file)) {
+        for (Path f : (Iterable<Path>) files::iterator) {
+          Files.copy(f, bad.resolve(f.getFileName().toString()));
+        }
+      }
+    }
     for (int t = 0; t < 150; t++) {
       byte[] b;
       String what;
@@ -618,7 +640,7 @@ public abstract class VectorIndexContract {
         }
         what = w.toString();
       }
-      Files.write(bad, b);
+      Files.write(damageable(bad), b);
       try (VectorIndex ignored = open(bad)) {
         fail(what + ": opened a damaged file; seed " + seed);
       } catch (IndexFormatException expected) {
@@ -627,9 +649,9 @@ public abstract class VectorIndexContract {
         throw new AssertionError(what + ": expected IndexFormatException, got " + other + "; seed " + seed, other);
       }
     }
-    Files.write(bad, new byte[0]);
+    Files.write(damageable(bad), new byte[0]);
     assertThrows(IndexFormatException.class, () -> open(bad));
-    Files.writeString(bad, "hello, this is definitely not an index file at all, padded to be long enough");
+    Files.writeString(damageable(bad), "hello, this is definitely not an index file at all, padded to be long enough");
     assertThrows(IndexFormatException.class, () -> open(bad));
   }
 

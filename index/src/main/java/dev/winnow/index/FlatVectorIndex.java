@@ -263,10 +263,28 @@ public final class FlatVectorIndex implements VectorIndex {
 
   @Override
   public List<Hit> search(float[] query, int k, SearchOptions options) {
+    return search(query, k, options, true);
+  }
+
+  /** Whether some document ever added had metadata field {@code field} (a filter may name it). */
+  boolean knowsField(String field) {
+    lock.readLock().lock();
+    try {
+      return knownFields.contains(field);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /**
+   * {@link #search(float[], int, SearchOptions)}; with {@code checkFields} false a filter field no document has
+   * simply matches as absent ({@link ShardedVectorIndex} checks fields over all its shards instead).
+   */
+  List<Hit> search(float[] query, int k, SearchOptions options, boolean checkFields) {
     lock.readLock().lock();
     try {
       Checks.open(closed, "FlatVectorIndex");
-      Checks.search(query, dimension, k, options, knownFields);
+      Checks.search(query, dimension, k, options, checkFields ? knownFields : null);
       float[] q = VectorOps.stored(similarity, query);
       Filter filter = options.filter();
       ScoreHeap top = new ScoreHeap(Math.min(k, size) + 1);

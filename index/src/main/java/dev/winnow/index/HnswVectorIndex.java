@@ -404,8 +404,21 @@ public final class HnswVectorIndex implements VectorIndex {
 
   @Override
   public List<Hit> search(float[] query, int k, SearchOptions options) {
+    return search(query, k, options, true);
+  }
+
+  /** Whether some document ever added had metadata field {@code field} (a filter may name it). */
+  boolean knowsField(String field) {
+    return knownFields.contains(field);
+  }
+
+  /**
+   * {@link #search(float[], int, SearchOptions)}; with {@code checkFields} false a filter field no document has
+   * simply matches as absent ({@link ShardedVectorIndex} checks fields over all its shards instead).
+   */
+  List<Hit> search(float[] query, int k, SearchOptions options, boolean checkFields) {
     Checks.open(closed, "HnswVectorIndex");
-    Checks.search(query, dimension, k, options, knownFields);
+    Checks.search(query, dimension, k, options, checkFields ? knownFields : null);
     float[] q = VectorOps.stored(similarity, query);
     Filter filter = options.filter();
     HnswGeneration g = gen;

@@ -67,6 +67,7 @@ public final class Checks {
     }
   }
 
+  /** Validates a search; {@code knownFields} null skips the unknown-filter-field check. */
   public static void search(float[] query, int dimension, int k, SearchOptions options, Set<String> knownFields) {
     vector(query, dimension, "query");
     if (k <= 0) {
@@ -76,7 +77,7 @@ public final class Checks {
       throw new IllegalArgumentException("options is null (use SearchOptions.DEFAULTS)");
     }
     Filter f = options.filter();
-    if (f != null) {
+    if (f != null && knownFields != null) {
       for (String field : f.fields()) {
         if (!knownFields.contains(field)) {
           throw new IllegalArgumentException("filter field '" + field + "' is unknown: no document in the index has it"
