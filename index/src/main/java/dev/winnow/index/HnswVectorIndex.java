@@ -605,6 +605,7 @@ public final class HnswVectorIndex implements VectorIndex {
     List<Map.Entry<String, Integer>> snapshot = new ArrayList<>(old.byId().entrySet());
     HnswGeneration fresh = HnswGeneration.empty(dimension, similarity, m, efConstruction, seed);
     fresh.graph().reserve(snapshot.size());
+    ScalarQuantizer oldQuantizer = old.graph().quantizer();
     if (quantization == Quantization.INT8 && snapshot.size() >= quantizeAfter) {
       // retrain on the live vectors (the ranges follow the data as it changes), before any node is added
       int n = Math.min(snapshot.size(), TRAINING_SAMPLE);
@@ -614,6 +615,9 @@ public final class HnswVectorIndex implements VectorIndex {
         old.graph().vector(snapshot.get((int) ((long) i * snapshot.size() / n)).getValue(), sample[i]);
       }
       fresh.graph().quantize(ScalarQuantizer.train(sample, dimension));
+    } else if (oldQuantizer != null) {
+      // too few live vectors to relearn from: keep the ranges the index has (a quantized index stays quantized)
+      fresh.graph().quantize(oldQuantizer);
     }
     int[] origin = new int[snapshot.size()];
     int[] placed = new int[snapshot.size()];
@@ -658,6 +662,10 @@ public final class HnswVectorIndex implements VectorIndex {
       for (int stale : byOrigin.values()) {
         fresh.nodes().live(stale, false); // deleted or replaced during the rebuild
         fresh.nodes().clearDocument(stale);
+      }
+      if (fresh.graph().quantizer() == null && old.graph().quantizer() != null) {
+        // the old graph trained during the rebuild; nothing else writes to the fresh one (writers are paused)
+        fresh.graph().quantize(old.graph().quantizer());
       }
       gen = fresh;
     } finally {
@@ -946,7 +954,8 @@ public final class HnswVectorIndex implements VectorIndex {
     /**
      * Nodes an INT8 index holds before it learns its quantization ranges (from up to 25,000 of them) and starts
      * searching with codes; until then searches use the float vectors. Default 10,000, range [1, 2^30]. A
-     * compaction relearns the ranges from the live vectors.
+     * compaction relearns the ranges from the live vectors (keeps the ranges it has when fewer than this many are
+     * live).
      */
     public Builder quantizeAfter(int nodes) {
       if (nodes < 1 || nodes > (1 << 30)) {

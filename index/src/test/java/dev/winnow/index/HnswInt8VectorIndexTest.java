@@ -208,6 +208,60 @@ class HnswInt8VectorIndexTest extends VectorIndexContract {
     }
   }
 
+  /**
+   * A compaction that leaves fewer live documents than {@code quantizeAfter} keeps the index quantized (with the
+   * ranges it had): it must not fall back to float search, nor save a float-only file.
+   */
+  @Test
+  void compactionBelowQuantizeAfterStaysQuantized() throws IOException {
+    Random r = new Random(7);
+    float[][] v = clustered(r, 600, DIM);
+    Path file = tmp.resolve("compacted-int8.winnow");
+    try (HnswVectorIndex index = HnswVectorIndex.builder(DIM, Similarity.COSINE).quantization(Quantization.INT8)
+        .quantizeAfter(400).compactionThreshold(0.5).build()) {
+      fill(index, v);
+      assertTrue(index.quantized());
+      for (int i = 0; i < 350; i++) {
+        index.delete("doc-" + i); // crosses the threshold: 250 live documents, fewer than quantizeAfter
+      }
+      assertTrue(index.graphSize() < 600, "compacted: " + index.graphSize());
+      assertTrue(index.quantized(), "the rebuilt graph is still quantized");
+      for (int i = 350; i < 600; i += 7) {
+        assertEquals("doc-" + i, index.search(v[i], 1).get(0).id());
+      }
+      index.save(file);
+    }
+    try (HnswVectorIndex back = HnswVectorIndex.open(file)) {
+      assertTrue(back.quantized(), "saved with its codes");
+      assertEquals("doc-357", back.search(v[357], 1).get(0).id());
+    }
+  }
+
+  /**
+   * Vectors whose squared norm exceeds the float range (finite components, as {@code add} accepts) still give a
+   * file that opens: the decoded norm kept beside the codes must stay finite.
+   */
+  @Test
+  void hugeVectorsSaveAndOpen() throws IOException {
+    Random r = new Random(8);
+    Path file = tmp.resolve("huge.winnow");
+    try (HnswVectorIndex index = HnswVectorIndex.builder(DIM, Similarity.DOT_PRODUCT).quantization(Quantization.INT8)
+        .quantizeAfter(1).build()) {
+      for (int i = 0; i < 50; i++) {
+        float[] x = new float[DIM];
+        for (int j = 0; j < DIM; j++) {
+          x[j] = (float) (r.nextGaussian() * 1e19); // |x|^2 about 1.6e39 > Float.MAX_VALUE
+        }
+        index.add(doc(i), x);
+      }
+      index.save(file);
+    }
+    try (HnswVectorIndex back = HnswVectorIndex.open(file)) {
+      assertEquals(50, back.size());
+      assertTrue(back.quantized());
+    }
+  }
+
   /** Writers cross the training point while readers search: no exception, and every added row is found. */
   @Test
   void trainingWhileSearching() throws Exception {

@@ -23,8 +23,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
@@ -419,5 +421,58 @@ class HnswVectorIndexTest extends VectorIndexContract {
         assertEquals(expected, again.get("doc-" + i).orElseThrow().text());
       }
     }
+  }
+
+  /**
+   * A get racing an upsert (or delete) of a document whose text stayed in the file returns the whole document or
+   * nothing, never the document with its text missing (the tombstone's text position must outlive its stub).
+   */
+  @Test
+  void getDuringUpsertOfAStoredDocumentKeepsItsText() throws Exception {
+    int n = 256;
+    float[][] v = clustered(new Random(12), n, DIM);
+    Path file = tmp.resolve("race.winnow");
+    try (HnswVectorIndex index = HnswVectorIndex.builder(DIM, Similarity.COSINE).m(2).efConstruction(4)
+        .compactionThreshold(1.0).build()) {
+      for (int i = 0; i < n; i++) {
+        index.add(new Document("doc-" + i, "text " + i), v[i]);
+      }
+      index.save(file);
+    }
+    AtomicInteger target = new AtomicInteger();
+    AtomicInteger torn = new AtomicInteger();
+    long end = System.nanoTime() + 2_000_000_000L; // fails within a few rounds when the race is there
+    while (System.nanoTime() < end && torn.get() == 0) {
+      try (HnswVectorIndex back = HnswVectorIndex.open(file)) {
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread reader = new Thread(() -> {
+          while (!stop.get()) {
+            int i = target.get();
+            Optional<Document> d = back.get("doc-" + i);
+            if (d.isPresent() && !d.get().text().equals("text " + i)) {
+              torn.incrementAndGet();
+            }
+          }
+        });
+        reader.start();
+        try {
+          for (int i = 0; i < n; i++) {
+            target.set(i);
+            for (int spin = 0; spin < 2000; spin++) {
+              Thread.onSpinWait(); // let the reader start on this id
+            }
+            if (i % 2 == 0) {
+              back.upsert(new Document("doc-" + i, "text " + i), v[i]);
+            } else {
+              back.delete("doc-" + i);
+            }
+          }
+        } finally {
+          stop.set(true);
+          reader.join();
+        }
+      }
+    }
+    assertEquals(0, torn.get(), "gets that returned a document without its text");
   }
 }

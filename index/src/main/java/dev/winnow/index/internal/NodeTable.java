@@ -166,12 +166,11 @@ public final class NodeTable {
     }
   }
 
-  /** Drops the document of a tombstone (keeps nothing alive that no one can reach). */
+  /**
+   * Drops the document of a tombstone (keeps nothing alive that no one can reach). A text position stays: it holds
+   * nothing, and a {@link #document} that read the stub just before must still find the text.
+   */
   public void clearDocument(int node) {
     docs[node >>> PAGE_BITS][node & MASK] = null;
-    long[] t = textAt[node >>> PAGE_BITS];
-    if (t != null) {
-      t[node & MASK] = -1;
-    }
   }
 }

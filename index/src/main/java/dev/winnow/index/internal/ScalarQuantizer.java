@@ -85,7 +85,8 @@ public final class ScalarQuantizer {
   /**
    * Writes the codes of {@code v} (stored form) to {@code out[off, off + dimension)}.
    *
-   * @return the squared norm of the decoded vector (what Euclidean scores need)
+   * @return the squared norm of the decoded vector (what Euclidean scores need), at most {@link Float#MAX_VALUE}
+   *     (finite components can square to more; a file keeps only finite norms)
    */
   public float encode(float[] v, byte[] out, int off) {
     double norm = 0;
@@ -101,7 +102,7 @@ public final class ScalarQuantizer {
       double x = lo[i] + (double) step[i] * (c + 128);
       norm += x * x;
     }
-    return (float) norm;
+    return (float) Math.min(norm, Float.MAX_VALUE);
   }
 
   /**
