@@ -321,9 +321,8 @@ public final class HnswVectorIndex implements VectorIndex {
     }
     if (replaced) {
       maybeCompact();
-    } else {
-      maybeQuantize(null);
     }
+    maybeQuantize(null); // a replacement adds a node too: an index that only changes by upserts still trains
     return replaced;
   }
 
@@ -953,7 +952,9 @@ public final class HnswVectorIndex implements VectorIndex {
 
     /**
      * Nodes an INT8 index holds before it learns its quantization ranges (from up to 25,000 of them) and starts
-     * searching with codes; until then searches use the float vectors. Default 10,000, range [1, 2^30]. A
+     * searching with codes; until then searches use the float vectors. Default 10,000, range [1, 2^30]. Small
+     * values train on few vectors and give coarse ranges (below 64 vectors, one range for all dimensions), which
+     * costs recall the rescoring cannot win back; values below about 1,000 are for tests. A
      * compaction relearns the ranges from the live vectors (keeps the ranges it has when fewer than this many are
      * live).
      */

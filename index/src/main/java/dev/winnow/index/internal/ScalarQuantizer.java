@@ -12,6 +12,7 @@ import java.util.Arrays;
  * <p>Per dimension rather than one global range because it costs nothing at query time: the query is scaled by
  * {@code step} once ({@link #prepare}), and a score is then one float-by-byte dot product plus a constant. On the
  * MiniLM sentence vectors the per-dimension ranges differ by up to 3x, which a global range would spend bits on.
+ * A sample of fewer than {@link #MIN_PER_DIMENSION} vectors gets one range for all dimensions instead.
  * Only the vectors are quantized; queries stay float, which halves the error of quantizing both sides.
  *
  * <p>Euclidean scores need the squared norm of each decoded vector, which {@link #encode} returns for the caller to
@@ -20,6 +21,8 @@ import java.util.Arrays;
 public final class ScalarQuantizer {
   /** Fraction of a dimension's sample below {@code lo} (and above the top of the range). */
   static final double TAIL = 0.0005;
+  /** Smallest sample that gets a range per dimension; smaller ones get one range for all dimensions. */
+  static final int MIN_PER_DIMENSION = 64;
 
   private final float[] lo;
   private final float[] step;
@@ -53,6 +56,21 @@ public final class ScalarQuantizer {
     }
     float[] lo = new float[dimension];
     float[] step = new float[dimension];
+    if (sample.length < MIN_PER_DIMENSION) {
+      // too few vectors to estimate a range per dimension (one vector gives every dimension a zero range, and every
+      // node the same codes): one range over all components, the same quantiles
+      float[] all = new float[sample.length * dimension];
+      for (int r = 0; r < sample.length; r++) {
+        System.arraycopy(sample[r], 0, all, r * dimension, dimension);
+      }
+      Arrays.sort(all);
+      int cut = (int) Math.floor(TAIL * (all.length - 1));
+      float a = all[cut];
+      float b = all[all.length - 1 - cut];
+      Arrays.fill(lo, a);
+      Arrays.fill(step, (float) (((double) b - a) / 255));
+      return new ScalarQuantizer(lo, step);
+    }
     float[] column = new float[sample.length];
     int cut = (int) Math.floor(TAIL * (sample.length - 1));
     for (int i = 0; i < dimension; i++) {
