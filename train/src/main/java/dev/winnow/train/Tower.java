@@ -176,7 +176,7 @@ public final class Tower implements AutoCloseable {
     return new Builder(config, tokenizerJson.toAbsolutePath().normalize());
   }
 
-  private static Map<String, NDArray> stripPrefix(Map<String, NDArray> w, String prefix) {
+  static Map<String, NDArray> stripPrefix(Map<String, NDArray> w, String prefix) {
     if (w.containsKey("embeddings.word_embeddings.weight") || !w.containsKey(prefix
         + "embeddings.word_embeddings.weight")) {
       return w;
@@ -186,7 +186,7 @@ public final class Tower implements AutoCloseable {
     return out;
   }
 
-  private static void bindAll(Map<String, Parameter> params, Map<String, NDArray> weights, Path file) {
+  static void bindAll(Map<String, Parameter> params, Map<String, NDArray> weights, Path file) {
     for (Map.Entry<String, Parameter> e : params.entrySet()) {
       NDArray w = weights.get(e.getKey());
       if (w == null) {
@@ -268,7 +268,7 @@ public final class Tower implements AutoCloseable {
     return fingerprint;
   }
 
-  private static String fingerprint(Path... files) {
+  static String fingerprint(Path... files) {
     try {
       java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
       byte[] buf = new byte[1 << 20];
@@ -304,8 +304,14 @@ public final class Tower implements AutoCloseable {
     if (texts.isEmpty()) {
       throw new IllegalArgumentException("texts is empty");
     }
-    Encoding[] enc = tokenizer.batchEncode(texts);
-    int limit = Math.min(maxLength, this.maxLength);
+    return padded(tokenizer.batchEncode(texts), Math.min(maxLength, this.maxLength), target);
+  }
+
+  /**
+   * Pads encodings into (input_ids, attention_mask, token_type_ids) arrays of {@code target}, each
+   * [encodings, longest] int64, cut at {@code limit} tokens (the last token, [SEP], kept last when cut).
+   */
+  static NDList padded(Encoding[] enc, int limit, NDManager target) {
     int longest = 0;
     for (Encoding e : enc) {
       longest = Math.max(longest, Math.min(limit, e.getIds().length));
