@@ -59,6 +59,25 @@ public interface Reranker extends AutoCloseable {
   }
 
   /**
+   * The argument checks of {@link #score}, for implementations.
+   *
+   * @throws IllegalArgumentException as {@link #score} documents
+   */
+  static void checkScore(String query, List<String> passages) {
+    if (query == null) {
+      throw new IllegalArgumentException("query is null");
+    }
+    if (passages == null) {
+      throw new IllegalArgumentException("passages is null");
+    }
+    for (int i = 0; i < passages.size(); i++) {
+      if (passages.get(i) == null) {
+        throw new IllegalArgumentException("passages[" + i + "] is null");
+      }
+    }
+  }
+
+  /**
    * The argument checks of {@link #scorePairs}, for implementations.
    *
    * @throws IllegalArgumentException as {@link #scorePairs} documents

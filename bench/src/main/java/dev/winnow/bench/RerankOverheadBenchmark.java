@@ -41,22 +41,25 @@ import java.util.Map;
  *       ONNX Runtime's defaults), {@code tokenize-batch} and {@code tokenize-single} (the tokenizer alone).
  * </ul>
  *
- * Options: {@code --pairs N --rounds R --threads T}. Prints a table, then one JSON object.
+ * Options: {@code --pairs N --rounds R --threads T --out FILE|-}. Writes the {@code rerank-overhead} section of
+ * docs/benchmarks.md, prints it, then one JSON object.
  */
 public final class RerankOverheadBenchmark {
   private RerankOverheadBenchmark() {}
 
   public static void main(String[] args) throws Exception {
     Path shared = Path.of(System.getProperty("winnow.shared", "../shared"));
-    Path dir = shared.resolve("models/minilm-l6-reranker");
+    Path dir = shared.resolve("models/minilm-l6-reranker").toAbsolutePath().normalize();
     int pairCount = 500;
     int rounds = 5;
     int threads = Runtime.getRuntime().availableProcessors();
+    Path out = Path.of(System.getProperty("winnow.root", ".")).resolve("docs/benchmarks.md");
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--pairs" -> pairCount = Integer.parseInt(args[++i]);
         case "--rounds" -> rounds = Integer.parseInt(args[++i]);
         case "--threads" -> threads = Integer.parseInt(args[++i]);
+        case "--out" -> out = args[++i].equals("-") ? null : Path.of(args[i]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -85,7 +88,11 @@ public final class RerankOverheadBenchmark {
         groups.size(), (double) n / groups.size(), rounds, MachineFacts.describe());
 
     Criteria<StringPair, float[]> criteria = Criteria.builder().setTypes(StringPair.class, float[].class)
-        .optModelPath(dir).optEngine("OnnxRuntime").build();
+        .optModelPath(dir).optEngine("OnnxRuntime")
+        .optTranslatorFactory(new ai.djl.huggingface.translator.TextClassificationTranslatorFactory())
+        .optArgument("reranking", "true")
+        .optArgument("includeTokenTypes", "true").optArgument("sigmoid", "true").optArgument("maxLength", "256")
+        .optArgument("truncation", "true").build();
     Map<String, double[]> rates = new LinkedHashMap<>();
     String[] names = {"djl-predictor", "winnow-score", "winnow-scorePairs", "model-winnow-options",
         "model-ort-defaults", "tokenize-batch", "tokenize-single"};
@@ -157,15 +164,48 @@ public final class RerankOverheadBenchmark {
       }
     }
     double peer = Stats.of(rates.get("djl-predictor")).median();
-    System.out.println("| peer | pairs/s median (min–max) | vs djl-predictor |");
-    System.out.println("|---|---|---|");
+    StringBuilder table = new StringBuilder("| peer | pairs/s median (min–max) | vs djl-predictor |\n|---|---|---|\n");
     Map<String, Object> json = new LinkedHashMap<>();
     for (Map.Entry<String, double[]> e : rates.entrySet()) {
       Stats s = Stats.of(e.getValue());
-      System.out.printf(Locale.ROOT, "| %s | %s | %.2f× |%n", e.getKey(), s.format(1), s.median() / peer);
+      table.append(String.format(Locale.ROOT, "| %s | %s | %.2f× |%n", e.getKey(), s.format(1), s.median() / peer));
       json.put(e.getKey(), s.median());
     }
+    System.out.print(table);
     System.out.printf(Locale.ROOT, "max |winnow − djl-predictor| score over the %d pairs: %.2e%n", n, maxDiff);
+    double ours = Stats.of(rates.get("model-winnow-options")).median();
+    double ort = Stats.of(rates.get("model-ort-defaults")).median();
+    double score = Stats.of(rates.get("winnow-score")).median();
+    double pairs = Stats.of(rates.get("winnow-scorePairs")).median();
+    double tok = Stats.of(rates.get("tokenize-single")).median();
+    String body = String.format(Locale.ROOT, """
+        ## Rerank call overhead: Winnow's wrapper vs a plain DJL predictor (int8 cross-encoder)
+
+        Command: `java -cp <bench classpath> dev.winnow.bench.RerankOverheadBenchmark --pairs %d --rounds %d`
+        (main class `dev.winnow.bench.RerankOverheadBenchmark`). %s.
+
+        The first %d (question, sentence) pairs of WikiQA dev, %d questions, in file order; the shared int8
+        `minilm-l6-reranker`, one pair per forward pass (its exact default), %d interleaved rounds after a
+        warm-up round, median (min–max). Peer: plain DJL (`Criteria` with `TextClassificationTranslatorFactory`,
+        reranking=true) calling `predict` per pair, with ONNX Runtime's default session options.
+
+        %s
+        Same scores: max |Winnow − plain DJL| = %.1e over the %d pairs.
+
+        Where the time goes (ratios of this run):
+        - The model alone on pre-tokenized pairs: with Winnow's session options (%d intra-op threads that sleep
+          between operators, `session.intra_op.allow_spinning=0`) %.1f pairs/s, with ONNX Runtime's defaults
+          (spinning threads) %.1f: %.2f×. This setting is the whole difference between the two wrappers, and its sign
+          depends on the load: spinning threads win on idle cores (the issue measured plain DJL 321 vs Winnow 276
+          pairs/s, −14 %%, on a quiet machine) and lose when other processes want the cores (this run).
+        - Tokenization: %.0f pairs/s alone, %.1f %% of a pair's time.
+        - Winnow's own code (tokenize, plan, pad, copy out, sigmoid) over the bare model at the same options:
+          `score` per question %.2f×, `scorePairs` (all pairs in one call) %.2f× of the bare model's rate.
+        """, n, rounds, MachineFacts.describe(), n, groups.size(), rounds, table, maxDiff, n, threads, ours, ort,
+        ours / ort, tok, 100.0 * ours / tok, score / ours, pairs / ours);
+    if (out != null) {
+      MarkdownSection.write(out, "rerank-overhead", body);
+    }
     json.put("pairs", n);
     json.put("maxScoreDiff", maxDiff);
     System.out.println(BenchJson.of(json));

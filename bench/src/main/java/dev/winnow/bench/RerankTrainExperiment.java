@@ -49,14 +49,16 @@ import java.util.Set;
  *       top 100 per dev claim; WikiQA dev (answerable questions) ranked by MiniLM cosine; mines hard negatives
  *       with Winnow's own retrievers for SciFact train (best first stage) and the NQ sample (dense), and takes
  *       WikiQA train's judged negatives. Writes {@code data.json}.
- *   <li>{@code train --loss POINTWISE_BCE|LISTWISE_SOFTMAX --out DIR [--lr --batch --negatives --max-length
- *       --eval-every --limit N --cap SOURCE=N --seed]}: fine-tunes all-MiniLM-L6-v2 with a fresh head; checkpoints by the MAP of
- *       a dev subset (WikiQA dev + the top 20 of 40 SciFact dev claims).
- *   <li>{@code eval --model NAME=DIR ... [--evidence NAME] [--scifact-queries N]}: reranks both dev sets with each model (the shared int8 fixture by
- *       default too): pure rerank, rerank of the top M only, and the weighted sum of min-max normalised
+ *   <li>{@code train --loss POINTWISE_BCE|LISTWISE_SOFTMAX --out DIR [--lr --head-factor --batch --negatives
+ *       --max-length --eval-every --limit N --cap SOURCE=N --seed]}: fine-tunes all-MiniLM-L6-v2 with a fresh head;
+ *       checkpoints by the MAP of a dev subset (WikiQA dev + the top 20 of 40 SciFact dev claims).
+ *   <li>{@code eval --model NAME=DIR ... [--evidence NAME] [--scifact-range FROM:TO]}: reranks both dev sets with each
+ *       model (the shared int8 fixture by default too): pure rerank, rerank of the top M only, and the weighted sum of min-max normalised
  *       first-stage and reranker scores for weights 0..1; then one weight for all sets (the best mean relative
  *       gain among the weights that improve every set), written as {@code winnow-evaluation.json} into the
  *       {@code --evidence} model's directory.
+ *   <li>{@code init DIR} saves all-MiniLM-L6-v2 with a fresh head (the untrained cross-encoder); {@code score DIR}
+ *       prints Java's scores of fixed pairs as JSON, for the Python parity check of docs/training.md.
  * </ul>
  *
  * Prints tables; the last line of stdout is one JSON object. Progress on stderr.
@@ -84,6 +86,12 @@ public final class RerankTrainExperiment {
       case "prepare" -> prepare(shared, root, work);
       case "train" -> train(shared, work, args);
       case "eval" -> eval(shared, work, args);
+      case "score" -> score(Path.of(args[1]));
+      case "init" -> {
+        try (CrossEncoder ce = CrossEncoder.load(shared.resolve("models/all-MiniLM-L6-v2"), 256, 42)) {
+          ce.save(Path.of(args[1])); // all-MiniLM-L6-v2 + a fresh seeded head: a real-size parity fixture
+        }
+      }
       default -> throw new IllegalArgumentException("step must be prepare, train or eval, got '" + step + "'");
     }
   }
@@ -280,6 +288,7 @@ public final class RerankTrainExperiment {
     CrossEncoderLoss loss = CrossEncoderLoss.LISTWISE_SOFTMAX;
     Path out = null;
     float lr = 3e-5f;
+    float headFactor = 10f;
     int batch = 8;
     int negatives = 3;
     int maxLength = 256;
@@ -296,6 +305,7 @@ public final class RerankTrainExperiment {
         case "--loss" -> loss = CrossEncoderLoss.valueOf(args[++i]);
         case "--out" -> out = Path.of(args[++i]);
         case "--lr" -> lr = Float.parseFloat(args[++i]);
+        case "--head-factor" -> headFactor = Float.parseFloat(args[++i]);
         case "--batch" -> batch = Integer.parseInt(args[++i]);
         case "--negatives" -> negatives = Integer.parseInt(args[++i]);
         case "--max-length" -> maxLength = Integer.parseInt(args[++i]);
@@ -330,14 +340,16 @@ public final class RerankTrainExperiment {
     json.put("loss", loss.name());
     json.put("examples", train.size());
     json.put("learningRate", lr);
+    json.put("headLearningRateFactor", headFactor);
     json.put("batch", batch);
     json.put("negatives", negatives);
     json.put("maxLength", maxLength);
     json.put("caps", caps);
     long start = System.nanoTime();
     try (CrossEncoder ce = CrossEncoder.load(shared.resolve("models/all-MiniLM-L6-v2"), maxLength, seed)) {
-      CrossEncoderTrainer.Result r = CrossEncoderTrainer.builder(ce).loss(loss).learningRate(lr).batchSize(batch)
-          .negatives(negatives).seed(seed).evaluateEvery(evalEvery).outputDir(out)
+      CrossEncoderTrainer.Result r = CrossEncoderTrainer.builder(ce).loss(loss).learningRate(lr)
+          .headLearningRateFactor(headFactor).batchSize(batch).negatives(negatives).seed(seed)
+          .evaluateEvery(evalEvery).outputDir(out)
           .progress(p -> System.err.println(p), 10)
           .evaluated(e -> System.err.printf(Locale.ROOT, "step %d: dev subset %s, mean loss %.4f%n", e.step(),
               e.dev(), e.meanLoss()))
@@ -362,12 +374,45 @@ public final class RerankTrainExperiment {
     return b.toString();
   }
 
+  // ---------------------------------------------------------------- score
+
+  /** Fixed pairs for the Python parity check (docs/training.md): Java's sigmoid scores as JSON. */
+  static final List<String[]> PARITY_PAIRS = List.of(
+      new String[] {"Which animals find their way by echolocation?",
+          "Bats and dolphins navigate by emitting calls and listening to the echoes."},
+      new String[] {"Which animals find their way by echolocation?",
+          "An HNSW graph finds nearest neighbours by greedy search over layered proximity graphs."},
+      new String[] {"What is the capital of Australia?", "Canberra is the capital city of Australia."},
+      new String[] {"What is the capital of Australia?", "Sydney is the largest city in Australia."},
+      new String[] {"", ""},
+      new String[] {"how long is a marathon", String.join(" ", Collections.nCopies(120,
+          "The marathon is a long-distance race of 42.195 kilometres."))});
+
+  static void score(Path dir) {
+    List<String> q = PARITY_PAIRS.stream().map(p -> p[0]).toList();
+    List<String> p = PARITY_PAIRS.stream().map(x -> x[1]).toList();
+    try (Reranker r = Rerankers.open(dir)) {
+      float[] batched = r.scorePairs(q, p);
+      float[] single = new float[q.size()];
+      for (int i = 0; i < single.length; i++) {
+        single[i] = r.score(q.get(i), List.of(p.get(i)))[0];
+      }
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("model", r.modelId());
+      json.put("pairs", PARITY_PAIRS);
+      json.put("batched", batched);
+      json.put("single", single);
+      System.out.println(GSON.toJson(json));
+    }
+  }
+
   // ---------------------------------------------------------------- eval
 
   static void eval(Path shared, Path work, String[] args) throws IOException {
     Map<String, Path> models = new LinkedHashMap<>();
     models.put("fixture (int8)", shared.resolve("models/minilm-l6-reranker"));
-    int sciQueries = Integer.MAX_VALUE;
+    int sciFrom = 0;
+    int sciTo = Integer.MAX_VALUE;
     String evidenceFor = null;
     for (int i = 1; i < args.length; i++) {
       switch (args[i]) {
@@ -377,7 +422,11 @@ public final class RerankTrainExperiment {
           models.put(kv[0], Path.of(kv[1]));
         }
         case "--no-fixture" -> models.remove("fixture (int8)");
-        case "--scifact-queries" -> sciQueries = Integer.parseInt(args[++i]);
+        case "--scifact-range" -> {
+          String[] r = args[++i].split(":", 2);
+          sciFrom = Integer.parseInt(r[0]);
+          sciTo = Integer.parseInt(r[1]);
+        }
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -387,13 +436,16 @@ public final class RerankTrainExperiment {
     Map<String, Map<Double, List<Double>>> gains = new LinkedHashMap<>();
     Map<String, List<String>> summaries = new LinkedHashMap<>();
     for (DevSet d : data.dev()) {
-      List<RerankQuery> qs = d.queries().subList(0, Math.min(sciQueries, d.queries().size()));
-      List<float[]> fs = d.firstStageScores().subList(0, qs.size());
+      boolean sci = d.name().startsWith("scifact");
+      int from = sci ? Math.min(sciFrom, d.queries().size()) : 0;
+      int to = sci ? Math.min(sciTo, d.queries().size()) : d.queries().size();
+      List<RerankQuery> qs = d.queries().subList(from, to);
+      List<float[]> fs = d.firstStageScores().subList(from, to);
       Map<String, Object> set = new LinkedHashMap<>();
       RerankMetrics first = RerankMetrics.firstStage(qs);
       set.put("firstStage", Map.of("name", d.firstStage(), "metrics", first));
-      System.out.printf(Locale.ROOT, "%n%s (%d queries), first stage %s: %s%n", d.name(), qs.size(),
-          d.firstStage(), first);
+      System.out.printf(Locale.ROOT, "%n%s (queries %d..%d, %d), first stage %s: %s%n", d.name(), from, to - 1,
+          qs.size(), d.firstStage(), first);
       System.out.println("| model | setting | MAP | MRR@10 | nDCG@10 |");
       System.out.println("|---|---|---|---|---|");
       System.out.printf(Locale.ROOT, "| first stage | %s | %.4f | %.4f | %.4f |%n", d.firstStage(), first.map(),

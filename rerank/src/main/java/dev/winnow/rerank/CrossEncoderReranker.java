@@ -127,17 +127,7 @@ public final class CrossEncoderReranker implements Reranker {
 
   @Override
   public float[] score(String query, List<String> passages) {
-    if (query == null) {
-      throw new IllegalArgumentException("query is null");
-    }
-    if (passages == null) {
-      throw new IllegalArgumentException("passages is null");
-    }
-    for (int i = 0; i < passages.size(); i++) {
-      if (passages.get(i) == null) {
-        throw new IllegalArgumentException("passages[" + i + "] is null");
-      }
-    }
+    Reranker.checkScore(query, passages);
     return scorePairs(Collections.nCopies(passages.size(), query), passages);
   }
 

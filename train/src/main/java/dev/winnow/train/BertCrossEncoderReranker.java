@@ -2,7 +2,6 @@ package dev.winnow.train;
 
 import dev.winnow.Reranker;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -84,20 +83,8 @@ public final class BertCrossEncoderReranker implements Reranker {
 
   @Override
   public float[] score(String query, List<String> passages) {
-    if (query == null) {
-      throw new IllegalArgumentException("query is null");
-    }
-    if (passages == null) {
-      throw new IllegalArgumentException("passages is null");
-    }
-    List<String> queries = new ArrayList<>(passages.size());
-    for (int i = 0; i < passages.size(); i++) {
-      if (passages.get(i) == null) {
-        throw new IllegalArgumentException("passages[" + i + "] is null");
-      }
-      queries.add(query);
-    }
-    return scorePairs(queries, passages);
+    Reranker.checkScore(query, passages);
+    return scorePairs(java.util.Collections.nCopies(passages.size(), query), passages);
   }
 
   @Override

@@ -97,23 +97,7 @@ public final class CrossEncoder implements AutoCloseable {
    * @throws IllegalArgumentException if {@code maxLength} is out of range
    */
   public static CrossEncoder load(Path dir, int maxLength, long seed) {
-    if (dir == null) {
-      throw new IllegalArgumentException("dir is null");
-    }
-    Path d = dir.toAbsolutePath().normalize();
-    if (!Files.exists(d)) {
-      try {
-        AtomicDirectory.recover(d);
-      } catch (IOException e) {
-        throw new ModelLoadException("cannot restore " + AtomicDirectory.previousOf(d) + ": " + e.getMessage(), e);
-      }
-    }
-    for (String f : new String[] {"config.json", "model.safetensors", "tokenizer.json"}) {
-      if (!Files.isRegularFile(d.resolve(f))) {
-        throw new ModelLoadException("model directory " + d + " has no " + f + " (a Hugging Face BERT directory"
-            + " needs config.json, model.safetensors and tokenizer.json)");
-      }
-    }
+    Path d = Tower.bertDirectory(dir);
     BertConfig config = BertConfig.read(d.resolve("config.json"));
     checkMaxLength(maxLength, config);
     Engine engine = Engine.getEngine(ENGINE);

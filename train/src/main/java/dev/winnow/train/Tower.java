@@ -102,23 +102,7 @@ public final class Tower implements AutoCloseable {
    * @throws ModelLoadException naming the file and what is missing or malformed
    */
   public static Tower load(Path dir) {
-    if (dir == null) {
-      throw new IllegalArgumentException("dir is null");
-    }
-    Path d = dir.toAbsolutePath().normalize();
-    if (!Files.exists(d)) {
-      try {
-        AtomicDirectory.recover(d);
-      } catch (IOException e) {
-        throw new ModelLoadException("cannot restore " + AtomicDirectory.previousOf(d) + ": " + e.getMessage(), e);
-      }
-    }
-    for (String f : new String[] {"config.json", "model.safetensors", "tokenizer.json"}) {
-      if (!Files.isRegularFile(d.resolve(f))) {
-        throw new ModelLoadException("model directory " + d + " has no " + f + " (a Hugging Face BERT directory"
-            + " needs config.json, model.safetensors and tokenizer.json)");
-      }
-    }
+    Path d = bertDirectory(dir);
     BertConfig config = BertConfig.read(d.resolve("config.json"));
     StSettings st = StSettings.read(d, config);
     NDManager m = Engine.getEngine(ENGINE).newBaseManager();
@@ -159,6 +143,33 @@ public final class Tower implements AutoCloseable {
       m.close();
       throw e;
     }
+  }
+
+  /**
+   * The absolute directory of a Hugging Face BERT model, restored first when an interrupted save left only its
+   * previous version ({@link AtomicDirectory#recover}).
+   *
+   * @throws ModelLoadException if config.json, model.safetensors or tokenizer.json is missing
+   */
+  static Path bertDirectory(Path dir) {
+    if (dir == null) {
+      throw new IllegalArgumentException("dir is null");
+    }
+    Path d = dir.toAbsolutePath().normalize();
+    if (!Files.exists(d)) {
+      try {
+        AtomicDirectory.recover(d);
+      } catch (IOException e) {
+        throw new ModelLoadException("cannot restore " + AtomicDirectory.previousOf(d) + ": " + e.getMessage(), e);
+      }
+    }
+    for (String f : new String[] {"config.json", "model.safetensors", "tokenizer.json"}) {
+      if (!Files.isRegularFile(d.resolve(f))) {
+        throw new ModelLoadException("model directory " + d + " has no " + f + " (a Hugging Face BERT directory"
+            + " needs config.json, model.safetensors and tokenizer.json)");
+      }
+    }
+    return d;
   }
 
   /**
