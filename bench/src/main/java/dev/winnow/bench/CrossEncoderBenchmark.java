@@ -79,8 +79,10 @@ public final class CrossEncoderBenchmark {
             int8b16[r], int8b1[r]);
       }
       List<RerankExample> ex = new ArrayList<>();
-      for (int i = 0; i + 4 <= n && ex.size() < 4 * (steps + 1); i += 4) {
-        ex.add(new RerankExample(queries.get(i), passages.get(i), passages.subList(i + 1, i + 4)));
+      for (int e = 0; e < 4 * (steps + 1); e++) { // 4 examples per step, passages reused cyclically
+        int i = e % n;
+        ex.add(new RerankExample(queries.get(i), passages.get(i), List.of(passages.get((i + 1) % n),
+            passages.get((i + 2) % n), passages.get((i + 3) % n))));
       }
       long[] last = {System.nanoTime()};
       int[] at = {0};
@@ -91,7 +93,7 @@ public final class CrossEncoderBenchmark {
               train[at[0]++] = 16 / ((now - last[0]) / 1e9);
             }
             last[0] = now;
-          }, 1).build().train(ex.subList(0, Math.min(ex.size(), 4 * (steps + 1))), List.of());
+          }, 1).build().train(ex, List.of());
     }
     Stats sj = Stats.of(java);
     Stats s16 = Stats.of(int8b16);

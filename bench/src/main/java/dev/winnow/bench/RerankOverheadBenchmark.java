@@ -195,14 +195,15 @@ public final class RerankOverheadBenchmark {
         Where the time goes (ratios of this run):
         - The model alone on pre-tokenized pairs: with Winnow's session options (%d intra-op threads that sleep
           between operators, `session.intra_op.allow_spinning=0`) %.1f pairs/s, with ONNX Runtime's defaults
-          (spinning threads) %.1f: %.2f×. This setting is the whole difference between the two wrappers, and its sign
-          depends on the load: spinning threads win on idle cores (the issue measured plain DJL 321 vs Winnow 276
-          pairs/s, −14 %%, on a quiet machine) and lose when other processes want the cores (this run).
+          (spinning threads) %.1f: %.2f×. Plain DJL, on ONNX Runtime's defaults too, reaches %.2f× of that bare
+          model: its translator path costs the rest. Spinning threads are a bet on idle cores: this run had busy ones
+          (load above). The issue's figure (plain DJL 321 vs Winnow 276 pairs/s) came from a quieter machine, where
+          spinning may pay; no quiet machine was available to re-measure that case.
         - Tokenization: %.0f pairs/s alone, %.1f %% of a pair's time.
         - Winnow's own code (tokenize, plan, pad, copy out, sigmoid) over the bare model at the same options:
           `score` per question %.2f×, `scorePairs` (all pairs in one call) %.2f× of the bare model's rate.
         """, n, rounds, MachineFacts.describe(), n, groups.size(), rounds, table, maxDiff, n, threads, ours, ort,
-        ours / ort, tok, 100.0 * ours / tok, score / ours, pairs / ours);
+        ours / ort, peer / ort, tok, 100.0 * ours / tok, score / ours, pairs / ours);
     if (out != null) {
       MarkdownSection.write(out, "rerank-overhead", body);
     }
