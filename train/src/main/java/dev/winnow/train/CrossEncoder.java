@@ -303,14 +303,7 @@ public final class CrossEncoder implements AutoCloseable {
     c.add("sentence_transformers", st);
     Files.writeString(tmp.resolve("config.json"), new GsonBuilder().setPrettyPrinting().create().toJson(c) + "\n",
         StandardCharsets.UTF_8);
-    Files.copy(tokenizerFile, tmp.resolve("tokenizer.json"));
-    if (sourceDir != null) {
-      for (String f : new String[] {"vocab.txt", "tokenizer_config.json", "special_tokens_map.json"}) {
-        if (Files.isRegularFile(sourceDir.resolve(f))) {
-          Files.copy(sourceDir.resolve(f), tmp.resolve(f));
-        }
-      }
-    }
+    Tower.copyTokenizer(tokenizerFile, sourceDir, tmp);
     Files.writeString(tmp.resolve("serving.properties"), "# written by winnow-train CrossEncoder\n"
         + "sigmoid=true\nincludeTokenTypes=true\nmaxLength=" + maxLength + "\n",
         StandardCharsets.UTF_8);

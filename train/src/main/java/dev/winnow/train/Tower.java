@@ -396,14 +396,7 @@ public final class Tower implements AutoCloseable {
     block.bert().parameters().forEach((k, p) -> weights.put(k, p.getArray()));
     Safetensors.write(tmp.resolve("model.safetensors"), weights);
     write(tmp.resolve("config.json"), block.bert().config().toJson());
-    Files.copy(tokenizerFile, tmp.resolve("tokenizer.json"));
-    if (sourceDir != null) {
-      for (String f : new String[] {"vocab.txt", "tokenizer_config.json", "special_tokens_map.json"}) {
-        if (Files.isRegularFile(sourceDir.resolve(f))) {
-          Files.copy(sourceDir.resolve(f), tmp.resolve(f));
-        }
-      }
-    }
+    copyTokenizer(tokenizerFile, sourceDir, tmp);
     SentenceTransformersConfig st = SentenceTransformersConfig.builder(block.pooling(),
             block.bert().config().hiddenSize())
         .dense(block.dense() != null).normalize(block.normalize()).maxSeqLength(maxLength).prompts(prompts)
@@ -421,6 +414,22 @@ public final class Tower implements AutoCloseable {
       dc.addProperty("bias", true);
       dc.addProperty("activation_function", "torch.nn.modules.linear.Identity");
       write(denseDir.resolve("config.json"), pretty(dc));
+    }
+  }
+
+  /**
+   * Copies {@code tokenizer.json} into {@code dir}, and the source directory's {@code vocab.txt},
+   * {@code tokenizer_config.json} and {@code special_tokens_map.json} when it has them (Python's tokenizers use
+   * them); {@code sourceDir} may be null.
+   */
+  static void copyTokenizer(Path tokenizerFile, Path sourceDir, Path dir) throws IOException {
+    Files.copy(tokenizerFile, dir.resolve("tokenizer.json"));
+    if (sourceDir != null) {
+      for (String f : new String[] {"vocab.txt", "tokenizer_config.json", "special_tokens_map.json"}) {
+        if (Files.isRegularFile(sourceDir.resolve(f))) {
+          Files.copy(sourceDir.resolve(f), dir.resolve(f));
+        }
+      }
     }
   }
 
