@@ -27,6 +27,79 @@ public interface Reranker extends AutoCloseable {
    */
   float[] score(String query, List<String> passages);
 
+  /**
+   * Scores (query, passage) pairs of many queries in one call: pair {@code i} is
+   * {@code (queries[i], passages[i])}. Evaluation and offline reranking should prefer it to one
+   * {@link #score} call per query: an implementation that batches model calls can fill its batches across
+   * queries (a query often has only 2-3 candidates). The default calls {@link #score} once per run of equal
+   * consecutive queries, so implementations that batch override it. Scores equal {@link #score}'s for the same
+   * pairs, within the batch-dependence of the model (see the implementation).
+   *
+   * @return one score per pair, in input order; empty for no pairs
+   * @throws IllegalArgumentException if a list or an element is null, or the lists differ in size (the message
+   *     names the index)
+   * @throws EncodingException if the model fails; nothing is returned for any pair then
+   */
+  default float[] scorePairs(List<String> queries, List<String> passages) {
+    checkPairs(queries, passages);
+    if (queries.isEmpty()) {
+      return score("", List.of()); // empty, or IllegalStateException once closed
+    }
+    float[] out = new float[queries.size()];
+    for (int start = 0; start < out.length; ) {
+      int end = start + 1;
+      while (end < out.length && queries.get(end).equals(queries.get(start))) {
+        end++;
+      }
+      float[] s = score(queries.get(start), passages.subList(start, end));
+      System.arraycopy(s, 0, out, start, s.length);
+      start = end;
+    }
+    return out;
+  }
+
+  /**
+   * The argument checks of {@link #score}, for implementations.
+   *
+   * @throws IllegalArgumentException as {@link #score} documents
+   */
+  static void checkScore(String query, List<String> passages) {
+    if (query == null) {
+      throw new IllegalArgumentException("query is null");
+    }
+    if (passages == null) {
+      throw new IllegalArgumentException("passages is null");
+    }
+    for (int i = 0; i < passages.size(); i++) {
+      if (passages.get(i) == null) {
+        throw new IllegalArgumentException("passages[" + i + "] is null");
+      }
+    }
+  }
+
+  /**
+   * The argument checks of {@link #scorePairs}, for implementations.
+   *
+   * @throws IllegalArgumentException as {@link #scorePairs} documents
+   */
+  static void checkPairs(List<String> queries, List<String> passages) {
+    if (queries == null || passages == null) {
+      throw new IllegalArgumentException((queries == null ? "queries" : "passages") + " is null");
+    }
+    if (queries.size() != passages.size()) {
+      throw new IllegalArgumentException("queries and passages must pair up: " + queries.size() + " queries, "
+          + passages.size() + " passages");
+    }
+    for (int i = 0; i < queries.size(); i++) {
+      if (queries.get(i) == null) {
+        throw new IllegalArgumentException("queries[" + i + "] is null");
+      }
+      if (passages.get(i) == null) {
+        throw new IllegalArgumentException("passages[" + i + "] is null");
+      }
+    }
+  }
+
   /** Identifies the model and the settings that shape its scores. */
   String modelId();
 

@@ -107,6 +107,7 @@ public final class Retriever implements AutoCloseable {
   private final KeywordIndex keyword;
   private final Reranker reranker;
   private final int candidates;
+  private final double rerankWeight;
   private final Fusion fusion;
   private final RetrievalMode mode;
   private final int chunkSize;
@@ -115,7 +116,7 @@ public final class Retriever implements AutoCloseable {
   private volatile boolean closed;
 
   private Retriever(DualEncoder encoders, VectorIndex index, KeywordIndex keyword, Reranker reranker,
-      int candidates, Fusion fusion, RetrievalMode mode, int chunkSize, boolean ownsIndexes) {
+      int candidates, double rerankWeight, Fusion fusion, RetrievalMode mode, int chunkSize, boolean ownsIndexes) {
     if (encoders.dimension() != index.dimension()) {
       throw new IllegalArgumentException("encoder dimension " + encoders.dimension() + " != index dimension "
           + index.dimension());
@@ -133,6 +134,7 @@ public final class Retriever implements AutoCloseable {
     this.keyword = keyword;
     this.reranker = reranker;
     this.candidates = candidates;
+    this.rerankWeight = rerankWeight;
     this.fusion = fusion;
     this.mode = m;
     this.chunkSize = chunkSize;
@@ -198,6 +200,11 @@ public final class Retriever implements AutoCloseable {
   /** The reranker, if any. */
   public Optional<Reranker> reranker() {
     return Optional.ofNullable(reranker);
+  }
+
+  /** The reranker's weight in the final score ({@link Builder#rerankWeight(double)}); 1 = pure rerank. */
+  public double rerankWeight() {
+    return rerankWeight;
   }
 
   /** First-stage candidates per query handed to the reranker (and the default depth for fusion and MMR). */
@@ -466,7 +473,8 @@ public final class Retriever implements AutoCloseable {
       return new Retrieval(query, m, top, first, false,
           new Retrieval.Timings(encode, vectorSearch, keywordSearch, fusionNanos, 0));
     }
-    List<ScoredDocument> reranked = reranker.rerank(query, selected, k);
+    List<ScoredDocument> reranked = rerankWeight == 1.0 ? reranker.rerank(query, selected, k)
+        : RerankBlend.rerank(reranker.rerank(query, selected, selected.size()), rerankWeight, k);
     long t5 = System.nanoTime();
     return new Retrieval(query, m, reranked, first, true,
         new Retrieval.Timings(encode, vectorSearch, keywordSearch, fusionNanos, t5 - t4));
@@ -700,6 +708,7 @@ public final class Retriever implements AutoCloseable {
     private KeywordIndex keyword;
     private Reranker reranker;
     private int candidates = 100;
+    private double rerankWeight = 1.0;
     private Fusion fusion = DEFAULT_FUSION;
     private RetrievalMode mode;
     private int chunkSize = DEFAULT_CHUNK_SIZE;
@@ -738,6 +747,17 @@ public final class Retriever implements AutoCloseable {
     /** A second-stage reranker; null (the default) for one-stage retrieval. */
     public Builder reranker(Reranker reranker) {
       this.reranker = reranker;
+      return this;
+    }
+
+    /**
+     * Weight of the reranker in the final score, in [0, 1]; default 1 (pure rerank). Below 1 the result is
+     * ordered by {@code w · minmax(rerank) + (1 − w) · minmax(first stage)} over the reranked candidates
+     * ({@link RerankBlend}); tune it on a dev split: docs/training.md reports which setting is best.
+     */
+    public Builder rerankWeight(double weight) {
+      RerankBlend.checkWeight(weight);
+      this.rerankWeight = weight;
       return this;
     }
 
@@ -795,7 +815,8 @@ public final class Retriever implements AutoCloseable {
             + " index " + keyword.size() + "; start both from the same documents (normally empty)");
       }
       built = true;
-      return new Retriever(encoders, index, keyword, reranker, candidates, fusion, mode, chunkSize, false);
+      return new Retriever(encoders, index, keyword, reranker, candidates, rerankWeight, fusion, mode, chunkSize,
+          false);
     }
   }
 
@@ -810,6 +831,7 @@ public final class Retriever implements AutoCloseable {
     private KeywordOpener keywordOpener;
     private Reranker reranker;
     private int candidates = 100;
+    private double rerankWeight = 1.0;
     private Fusion fusion;
     private RetrievalMode mode;
     private int chunkSize = DEFAULT_CHUNK_SIZE;
@@ -852,6 +874,17 @@ public final class Retriever implements AutoCloseable {
     /** A reranker, or null for one-stage retrieval. */
     public Opener reranker(Reranker reranker) {
       this.reranker = reranker;
+      return this;
+    }
+
+    /**
+     * Weight of the reranker in the final score, in [0, 1]; default 1 (pure rerank). Below 1 the result is
+     * ordered by {@code w · minmax(rerank) + (1 − w) · minmax(first stage)} over the reranked candidates
+     * ({@link RerankBlend}); tune it on a dev split: docs/training.md reports which setting is best.
+     */
+    public Opener rerankWeight(double weight) {
+      RerankBlend.checkWeight(weight);
+      this.rerankWeight = weight;
       return this;
     }
 
@@ -983,7 +1016,7 @@ public final class Retriever implements AutoCloseable {
             throw new IndexFormatException(manifestFile + " records mode " + md + " but no keyword index");
           }
         }
-        return new Retriever(encoders, index, keyword, reranker, candidates, f, md, chunkSize, true);
+        return new Retriever(encoders, index, keyword, reranker, candidates, rerankWeight, f, md, chunkSize, true);
       } catch (IOException | RuntimeException e) {
         if (index != null) {
           index.close();

@@ -29,4 +29,18 @@ final class MachineFacts {
         System.getProperty("java.version"), System.getProperty("java.vm.name"),
         ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME), load);
   }
+
+  /** Peak resident set size of this process in KiB (Linux VmHWM: the JVM plus native libraries), or -1. */
+  static long peakRssKb() {
+    try {
+      for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      return -1;
+    }
+    return -1;
+  }
 }

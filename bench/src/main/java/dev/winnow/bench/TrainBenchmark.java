@@ -76,7 +76,7 @@ public final class TrainBenchmark {
       rates[i] = batch / stepSeconds[i];
     }
     Stats r = Stats.of(rates);
-    long peakRss = peakRssKb();
+    long peakRss = MachineFacts.peakRssKb();
     long heapMax = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted();
     String table = String.format(Locale.ROOT, """
         | measure | value |
@@ -117,19 +117,5 @@ public final class TrainBenchmark {
     json.put("cores", Runtime.getRuntime().availableProcessors());
     json.put("finalLoss", losses.get(losses.size() - 1));
     System.out.println(BenchJson.of(json));
-  }
-
-  /** Peak resident set size of this process in KiB (Linux VmHWM), or -1 elsewhere. */
-  private static long peakRssKb() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmHWM:")) {
-          return Long.parseLong(line.replaceAll("[^0-9]", ""));
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      return -1;
-    }
-    return -1;
   }
 }

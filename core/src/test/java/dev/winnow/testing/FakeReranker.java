@@ -16,17 +16,7 @@ public final class FakeReranker implements Reranker {
 
   @Override
   public float[] score(String query, List<String> passages) {
-    if (query == null) {
-      throw new IllegalArgumentException("query is null");
-    }
-    if (passages == null) {
-      throw new IllegalArgumentException("passages is null");
-    }
-    for (int i = 0; i < passages.size(); i++) {
-      if (passages.get(i) == null) {
-        throw new IllegalArgumentException("passages[" + i + "] is null");
-      }
-    }
+    Reranker.checkScore(query, passages);
     ensureOpen();
     Set<String> q = words(query);
     float[] out = new float[passages.size()];

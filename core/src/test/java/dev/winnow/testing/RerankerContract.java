@@ -134,6 +134,42 @@ public abstract class RerankerContract<R extends Reranker> {
     }
   }
 
+  /** scorePairs over interleaved queries gives each pair the score that score() gives it for its own query. */
+  @Test
+  void scorePairsMatchesScorePerQuery() {
+    R reranker = shared();
+    List<String> passages = passages();
+    String other = "Which fruit is rich in potassium?";
+    List<String> queries = new ArrayList<>();
+    List<String> texts = new ArrayList<>();
+    for (int i = 0; i < passages.size(); i++) {
+      queries.add(i % 2 == 0 ? query() : other);
+      texts.add(passages.get(i));
+      queries.add(i % 2 == 0 ? other : query());
+      texts.add(passages.get(i));
+    }
+    float[] pairs = reranker.scorePairs(queries, texts);
+    assertEquals(queries.size(), pairs.length);
+    assertEquals(0, reranker.scorePairs(List.of(), List.of()).length);
+    assumeTrue(batchIndependent(), "this model's scores depend on its batch (e.g. dynamic int8 quantization)");
+    float[] mine = reranker.score(query(), passages);
+    float[] theirs = reranker.score(other, passages);
+    for (int i = 0; i < pairs.length; i++) {
+      float expected = (queries.get(i).equals(other) ? theirs : mine)[i / 2];
+      assertEquals(expected, pairs[i], tolerance(), "pair " + i);
+    }
+  }
+
+  @Test
+  void scorePairsRejectsBadInputWithTheirName() {
+    R reranker = shared();
+    assertMessage(() -> reranker.scorePairs(null, List.of("a")), "queries");
+    assertMessage(() -> reranker.scorePairs(List.of("q"), null), "passages");
+    assertMessage(() -> reranker.scorePairs(List.of("q", "q"), List.of("a")), "pair up");
+    assertMessage(() -> reranker.scorePairs(Arrays.asList("q", null), List.of("a", "b")), "queries[1]");
+    assertMessage(() -> reranker.scorePairs(List.of("q", "q"), Arrays.asList("a", null)), "passages[1]");
+  }
+
   /** rerank orders by the reranker's score (ties by id), keeps first-stage scores, and cuts at topK. */
   @Test
   void rerankOrdersByScoreAndKeepsFirstStageScores() {
@@ -180,6 +216,8 @@ public abstract class RerankerContract<R extends Reranker> {
     calls.put("modelId()", reranker::modelId);
     calls.put("score", () -> reranker.score("q", List.of("p")));
     calls.put("score(empty)", () -> reranker.score("q", List.of()));
+    calls.put("scorePairs", () -> reranker.scorePairs(List.of("q"), List.of("p")));
+    calls.put("scorePairs(empty)", () -> reranker.scorePairs(List.of(), List.of()));
     calls.put("rerank", () -> reranker.rerank("q", List.of(candidate("a", "x", 1)), 1));
     List<Executable> others = otherMethods(reranker);
     for (int i = 0; i < others.size(); i++) {

@@ -114,6 +114,41 @@ class RetrieverTest {
   }
 
   @Test
+  void rerankWeightBlendsFirstStageAndRerankerScores() {
+    try (FlatVectorIndex index = new FlatVectorIndex(DIM, Similarity.COSINE);
+        Retriever pure = Retriever.builder().encoders(DualEncoder.shared(new FakeEncoder(DIM))).index(index)
+            .reranker(new LengthReranker()).candidates(20).build();
+        Retriever none = Retriever.builder().encoders(DualEncoder.shared(new FakeEncoder(DIM))).index(index)
+            .reranker(new LengthReranker()).candidates(20).rerankWeight(0).build();
+        Retriever half = Retriever.builder().encoders(DualEncoder.shared(new FakeEncoder(DIM))).index(index)
+            .reranker(new LengthReranker()).candidates(20).rerankWeight(0.5).build()) {
+      pure.add(corpus(30));
+      String q = "passage number 7 x";
+      Retrieval p = pure.retrieve(q, 5);
+      Retrieval n = none.retrieve(q, 5);
+      Retrieval h = half.retrieve(q, 5);
+      assertEquals(1.0, pure.rerankWeight());
+      // weight 0 keeps the first-stage order of the candidates; the reranker still ran
+      assertEquals(p.candidates().subList(0, 5).stream().map(ScoredDocument::id).toList(),
+          n.results().stream().map(ScoredDocument::id).toList());
+      assertTrue(n.results().get(0).rerankScore().isPresent());
+      // 0.5: the scores are the blend of both stages, min-max normalised over the 20 candidates
+      List<ScoredDocument> all = p.candidates();
+      float[] first = new float[all.size()];
+      float[] second = new float[all.size()];
+      for (int i = 0; i < all.size(); i++) {
+        first[i] = all.get(i).score();
+        second[i] = all.get(i).document().text().length();
+      }
+      float[] blended = dev.winnow.RerankBlend.blend(first, second, 0.5);
+      for (ScoredDocument d : h.results()) {
+        int i = all.stream().map(ScoredDocument::id).toList().indexOf(d.id());
+        assertEquals(blended[i], d.score(), 1e-6f, d.id());
+      }
+    }
+  }
+
+  @Test
   void badInputAndFilters() {
     LengthReranker reranker = new LengthReranker();
     try (FlatVectorIndex index = new FlatVectorIndex(DIM, Similarity.COSINE);

@@ -14,7 +14,10 @@ import dev.winnow.encoders.runtime.TransformerModel;
 import dev.winnow.encoders.runtime.TransformerModel.Output;
 import dev.winnow.encoders.runtime.Tokenizers.PairTruncation;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -124,30 +127,47 @@ public final class CrossEncoderReranker implements Reranker {
 
   @Override
   public float[] score(String query, List<String> passages) {
-    if (query == null) {
-      throw new IllegalArgumentException("query is null");
-    }
-    if (passages == null) {
-      throw new IllegalArgumentException("passages is null");
-    }
-    PairList<String, String> pairs = new PairList<>(passages.size());
-    int i = 0;
-    for (String p : passages) {
-      if (p == null) {
-        throw new IllegalArgumentException("passages[" + i + "] is null");
-      }
-      pairs.add(query, p);
-      i++;
-    }
+    Reranker.checkScore(query, passages);
+    return scorePairs(Collections.nCopies(passages.size(), query), passages);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>All pairs go through one padding-aware batch plan, whatever their query, so a large call keeps every
+   * batch full. Batch-dependence: none at the default batch size of dynamically quantized models (1), else
+   * the float rounding of padded batches (within 1e-5 here).
+   */
+  @Override
+  public float[] scorePairs(List<String> queries, List<String> passages) {
+    Reranker.checkPairs(queries, passages);
     lifecycle.readLock().lock();
     try {
       ensureOpen();
-      if (pairs.isEmpty()) {
+      if (queries.isEmpty()) {
         return new float[0];
       }
-      int queryTokens = model.tokenizer().encode(query, false, false).getIds().length;
-      HuggingFaceTokenizer tokenizer = queryTokens <= (maxLength - 3) / 2 ? keepQuery : model.tokenizer();
-      Encoding[] encodings = tokenizer.batchEncode(pairs);
+      // 1. per distinct query: keep it whole (cut only the passage) unless it is longer than half the length
+      // 2. tokenize each group of pairs with its tokenizer, in one batch call per group
+      // 3. run every encoding through one batch plan; the first column of each row is the score
+      Map<String, Boolean> keepWhole = new HashMap<>();
+      PairList<String, String> kept = new PairList<>();
+      PairList<String, String> longest = new PairList<>();
+      int[] at = new int[queries.size()];
+      for (int i = 0; i < at.length; i++) {
+        String q = queries.get(i);
+        boolean keep = keepWhole.computeIfAbsent(q,
+            x -> model.tokenizer().encode(x, false, false).getIds().length <= (maxLength - 3) / 2);
+        PairList<String, String> group = keep ? kept : longest;
+        at[i] = keep ? group.size() : -1 - group.size();
+        group.add(q, passages.get(i));
+      }
+      Encoding[] a = kept.isEmpty() ? new Encoding[0] : keepQuery.batchEncode(kept);
+      Encoding[] b = longest.isEmpty() ? new Encoding[0] : model.tokenizer().batchEncode(longest);
+      Encoding[] encodings = new Encoding[at.length];
+      for (int i = 0; i < at.length; i++) {
+        encodings[i] = at[i] >= 0 ? a[at[i]] : b[-1 - at[i]];
+      }
       float[][] rows = model.run(encodings, batches, this::scores);
       float[] out = new float[rows.length];
       for (int r = 0; r < rows.length; r++) {

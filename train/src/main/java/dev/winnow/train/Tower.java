@@ -102,23 +102,7 @@ public final class Tower implements AutoCloseable {
    * @throws ModelLoadException naming the file and what is missing or malformed
    */
   public static Tower load(Path dir) {
-    if (dir == null) {
-      throw new IllegalArgumentException("dir is null");
-    }
-    Path d = dir.toAbsolutePath().normalize();
-    if (!Files.exists(d)) {
-      try {
-        AtomicDirectory.recover(d);
-      } catch (IOException e) {
-        throw new ModelLoadException("cannot restore " + AtomicDirectory.previousOf(d) + ": " + e.getMessage(), e);
-      }
-    }
-    for (String f : new String[] {"config.json", "model.safetensors", "tokenizer.json"}) {
-      if (!Files.isRegularFile(d.resolve(f))) {
-        throw new ModelLoadException("model directory " + d + " has no " + f + " (a Hugging Face BERT directory"
-            + " needs config.json, model.safetensors and tokenizer.json)");
-      }
-    }
+    Path d = bertDirectory(dir);
     BertConfig config = BertConfig.read(d.resolve("config.json"));
     StSettings st = StSettings.read(d, config);
     NDManager m = Engine.getEngine(ENGINE).newBaseManager();
@@ -162,6 +146,33 @@ public final class Tower implements AutoCloseable {
   }
 
   /**
+   * The absolute directory of a Hugging Face BERT model, restored first when an interrupted save left only its
+   * previous version ({@link AtomicDirectory#recover}).
+   *
+   * @throws ModelLoadException if config.json, model.safetensors or tokenizer.json is missing
+   */
+  static Path bertDirectory(Path dir) {
+    if (dir == null) {
+      throw new IllegalArgumentException("dir is null");
+    }
+    Path d = dir.toAbsolutePath().normalize();
+    if (!Files.exists(d)) {
+      try {
+        AtomicDirectory.recover(d);
+      } catch (IOException e) {
+        throw new ModelLoadException("cannot restore " + AtomicDirectory.previousOf(d) + ": " + e.getMessage(), e);
+      }
+    }
+    for (String f : new String[] {"config.json", "model.safetensors", "tokenizer.json"}) {
+      if (!Files.isRegularFile(d.resolve(f))) {
+        throw new ModelLoadException("model directory " + d + " has no " + f + " (a Hugging Face BERT directory"
+            + " needs config.json, model.safetensors and tokenizer.json)");
+      }
+    }
+    return d;
+  }
+
+  /**
    * A builder for a tower with fresh random weights (normal 0.02, as BERT initializes), drawn from the
    * PyTorch generator seeded with {@link Builder#seed(long)}.
    */
@@ -176,7 +187,7 @@ public final class Tower implements AutoCloseable {
     return new Builder(config, tokenizerJson.toAbsolutePath().normalize());
   }
 
-  private static Map<String, NDArray> stripPrefix(Map<String, NDArray> w, String prefix) {
+  static Map<String, NDArray> stripPrefix(Map<String, NDArray> w, String prefix) {
     if (w.containsKey("embeddings.word_embeddings.weight") || !w.containsKey(prefix
         + "embeddings.word_embeddings.weight")) {
       return w;
@@ -186,7 +197,7 @@ public final class Tower implements AutoCloseable {
     return out;
   }
 
-  private static void bindAll(Map<String, Parameter> params, Map<String, NDArray> weights, Path file) {
+  static void bindAll(Map<String, Parameter> params, Map<String, NDArray> weights, Path file) {
     for (Map.Entry<String, Parameter> e : params.entrySet()) {
       NDArray w = weights.get(e.getKey());
       if (w == null) {
@@ -268,7 +279,7 @@ public final class Tower implements AutoCloseable {
     return fingerprint;
   }
 
-  private static String fingerprint(Path... files) {
+  static String fingerprint(Path... files) {
     try {
       java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
       byte[] buf = new byte[1 << 20];
@@ -304,8 +315,14 @@ public final class Tower implements AutoCloseable {
     if (texts.isEmpty()) {
       throw new IllegalArgumentException("texts is empty");
     }
-    Encoding[] enc = tokenizer.batchEncode(texts);
-    int limit = Math.min(maxLength, this.maxLength);
+    return padded(tokenizer.batchEncode(texts), Math.min(maxLength, this.maxLength), target);
+  }
+
+  /**
+   * Pads encodings into (input_ids, attention_mask, token_type_ids) arrays of {@code target}, each
+   * [encodings, longest] int64, cut at {@code limit} tokens (the last token, [SEP], kept last when cut).
+   */
+  static NDList padded(Encoding[] enc, int limit, NDManager target) {
     int longest = 0;
     for (Encoding e : enc) {
       longest = Math.max(longest, Math.min(limit, e.getIds().length));
@@ -379,14 +396,7 @@ public final class Tower implements AutoCloseable {
     block.bert().parameters().forEach((k, p) -> weights.put(k, p.getArray()));
     Safetensors.write(tmp.resolve("model.safetensors"), weights);
     write(tmp.resolve("config.json"), block.bert().config().toJson());
-    Files.copy(tokenizerFile, tmp.resolve("tokenizer.json"));
-    if (sourceDir != null) {
-      for (String f : new String[] {"vocab.txt", "tokenizer_config.json", "special_tokens_map.json"}) {
-        if (Files.isRegularFile(sourceDir.resolve(f))) {
-          Files.copy(sourceDir.resolve(f), tmp.resolve(f));
-        }
-      }
-    }
+    copyTokenizer(tokenizerFile, sourceDir, tmp);
     SentenceTransformersConfig st = SentenceTransformersConfig.builder(block.pooling(),
             block.bert().config().hiddenSize())
         .dense(block.dense() != null).normalize(block.normalize()).maxSeqLength(maxLength).prompts(prompts)
@@ -404,6 +414,22 @@ public final class Tower implements AutoCloseable {
       dc.addProperty("bias", true);
       dc.addProperty("activation_function", "torch.nn.modules.linear.Identity");
       write(denseDir.resolve("config.json"), pretty(dc));
+    }
+  }
+
+  /**
+   * Copies {@code tokenizer.json} into {@code dir}, and the source directory's {@code vocab.txt},
+   * {@code tokenizer_config.json} and {@code special_tokens_map.json} when it has them (Python's tokenizers use
+   * them); {@code sourceDir} may be null.
+   */
+  static void copyTokenizer(Path tokenizerFile, Path sourceDir, Path dir) throws IOException {
+    Files.copy(tokenizerFile, dir.resolve("tokenizer.json"));
+    if (sourceDir != null) {
+      for (String f : new String[] {"vocab.txt", "tokenizer_config.json", "special_tokens_map.json"}) {
+        if (Files.isRegularFile(sourceDir.resolve(f))) {
+          Files.copy(sourceDir.resolve(f), dir.resolve(f));
+        }
+      }
     }
   }
 

@@ -1,0 +1,586 @@
+package dev.winnow.bench;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import dev.winnow.Fusion;
+import dev.winnow.RerankBlend;
+import dev.winnow.Reranker;
+import dev.winnow.RetrievalMode;
+import dev.winnow.RetrieveOptions;
+import dev.winnow.Retriever;
+import dev.winnow.ScoredDocument;
+import dev.winnow.encoders.BundledModel;
+import dev.winnow.encoders.DjlEncoder;
+import dev.winnow.eval.BeirDataset;
+import dev.winnow.eval.RetrievalDatasets;
+import dev.winnow.eval.WikiQaDataset;
+import dev.winnow.index.FlatVectorIndex;
+import dev.winnow.index.VectorIndexes;
+import dev.winnow.keyword.LuceneKeywordIndex;
+import dev.winnow.rerank.RerankerEvidence;
+import dev.winnow.rerank.Rerankers;
+import dev.winnow.train.CrossEncoder;
+import dev.winnow.train.CrossEncoderLoss;
+import dev.winnow.train.CrossEncoderTrainer;
+import dev.winnow.train.HardNegativeMiner;
+import dev.winnow.train.RerankExample;
+import dev.winnow.train.RerankMetrics;
+import dev.winnow.train.RerankQuery;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * The cross-encoder experiment of docs/training.md, in three steps that share {@code cache/rerank-exp/}:
+ *
+ * <ul>
+ *   <li>{@code prepare}: splits SciFact's 809 train claims into train and a dev part (seeded), measures the first
+ *       stages on that dev part (dense, BM25, hybrid linear 0.7 and 0.4, top 100) and keeps the best one's
+ *       top 100 per dev claim; WikiQA dev (answerable questions) ranked by MiniLM cosine; mines hard negatives
+ *       with Winnow's own retrievers for SciFact train (best first stage) and the NQ sample (dense), and takes
+ *       WikiQA train's judged negatives. Writes {@code data.json}.
+ *   <li>{@code train --loss POINTWISE_BCE|LISTWISE_SOFTMAX --out DIR [--lr --head-factor --batch --negatives
+ *       --max-length --eval-every --limit N --cap SOURCE=N --seed]}: fine-tunes all-MiniLM-L6-v2 with a fresh head;
+ *       checkpoints by the MAP of a dev subset (WikiQA dev + the top 20 of 40 SciFact dev claims).
+ *   <li>{@code eval --model NAME=DIR ... [--evidence NAME] [--scifact-range FROM:TO]}: reranks both dev sets with each
+ *       model (the shared int8 fixture by default too): pure rerank, rerank of the top M only, and the weighted sum of min-max normalised
+ *       first-stage and reranker scores for weights 0..1; then one weight for all sets (the best mean gain among
+ *       the weights that improve every set by at least 0.01 MAP / nDCG@10), written as {@code winnow-evaluation.json} into the
+ *       {@code --evidence} model's directory.
+ *   <li>{@code init DIR} saves all-MiniLM-L6-v2 with a fresh head (the untrained cross-encoder); {@code score DIR}
+ *       prints Java's scores of fixed pairs as JSON, for the Python parity check of docs/training.md.
+ * </ul>
+ *
+ * Prints tables; the last line of stdout is one JSON object. Progress on stderr.
+ */
+public final class RerankTrainExperiment {
+  private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
+  private static final double[] WEIGHTS = {0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0};
+  private static final int[] TOP_M = {10, 20, 50, 100};
+  /** The least gain over the first stage, on every dev set, that counts as "shown to help". */
+  private static final double MIN_GAIN = 0.01;
+
+  /** A dev set: queries with candidates, labels and first-stage scores (best first). */
+  record DevSet(String name, String firstStage, List<RerankQuery> queries, List<float[]> firstStageScores) {}
+
+  /** What {@code prepare} writes. */
+  record Data(Map<String, List<RerankExample>> train, List<DevSet> dev, Map<String, Object> facts) {}
+
+  private RerankTrainExperiment() {}
+
+  public static void main(String[] args) throws IOException {
+    Path shared = Path.of(System.getProperty("winnow.shared", "../shared"));
+    Path root = Path.of(System.getProperty("winnow.root", "."));
+    Path work = root.resolve("cache/rerank-exp");
+    Files.createDirectories(work);
+    String step = args.length > 0 ? args[0] : "";
+    switch (step) {
+      case "prepare" -> prepare(shared, root, work);
+      case "train" -> train(shared, work, args);
+      case "eval" -> eval(shared, work, args);
+      case "score" -> score(Path.of(args[1]));
+      case "init" -> {
+        try (CrossEncoder ce = CrossEncoder.load(shared.resolve("models/all-MiniLM-L6-v2"), 256, 42)) {
+          ce.save(Path.of(args[1])); // all-MiniLM-L6-v2 + a fresh seeded head: a real-size parity fixture
+        }
+      }
+      default -> throw new IllegalArgumentException("step must be prepare, train or eval, got '" + step + "'");
+    }
+  }
+
+  // ---------------------------------------------------------------- prepare
+
+  static void prepare(Path shared, Path root, Path work) throws IOException {
+    Map<String, Object> facts = new LinkedHashMap<>();
+    Map<String, List<RerankExample>> train = new LinkedHashMap<>();
+    List<DevSet> dev = new ArrayList<>();
+    Path sf = shared.resolve("data/scifact");
+    BeirDataset scifact = BeirDataset.load(sf.resolve("corpus.jsonl"), sf.resolve("queries.jsonl"),
+        sf.resolve("qrels/train.tsv"), false);
+    List<String> ids = new ArrayList<>(scifact.judgedQueries().keySet());
+    Collections.sort(ids);
+    Collections.shuffle(ids, new Random(14));
+    List<String> devIds = ids.subList(0, 150);
+    List<String> trainIds = ids.subList(150, ids.size());
+    facts.put("scifactTrainClaims", trainIds.size());
+    facts.put("scifactDevClaims", devIds.size());
+    Files.writeString(work.resolve("scifact-dev-ids.txt"), String.join("\n", devIds) + "\n");
+    Map<String, String> text = new LinkedHashMap<>();
+    scifact.corpus().forEach(d -> text.put(d.id(), d.text()));
+    try (DjlEncoder minilm = BundledModel.ALL_MINILM_L6_V2.open();
+        Retriever sfRetriever = openOrBuild(root.resolve("cache/rerank-exp/scifact-minilm"), scifact, minilm)) {
+      // 1. SciFact dev: every first stage, top 100; keep the best by nDCG@10
+      Map<String, RetrieveOptions> modes = new LinkedHashMap<>();
+      modes.put("dense", RetrieveOptions.DEFAULTS.withMode(RetrievalMode.DENSE));
+      modes.put("bm25", RetrieveOptions.DEFAULTS.withMode(RetrievalMode.KEYWORD));
+      modes.put("hybrid linear:0.7", RetrieveOptions.DEFAULTS.withMode(RetrievalMode.HYBRID)
+          .withFusion(Fusion.linear(0.7)));
+      modes.put("hybrid linear:0.4", RetrieveOptions.DEFAULTS.withMode(RetrievalMode.HYBRID)
+          .withFusion(Fusion.linear(0.4)));
+      DevSet best = null;
+      Map<String, Object> firstStages = new LinkedHashMap<>();
+      System.out.println("SciFact dev (" + devIds.size() + " claims), first stages, top 100:");
+      for (Map.Entry<String, RetrieveOptions> m : modes.entrySet()) {
+        List<RerankQuery> qs = new ArrayList<>();
+        List<float[]> fs = new ArrayList<>();
+        for (String qid : devIds) {
+          Map<String, Integer> judged = scifact.qrels().get(qid);
+          List<ScoredDocument> got = sfRetriever.retrieve(scifact.queries().get(qid), 100, m.getValue()
+              .withoutRerank()).results();
+          List<String> passages = new ArrayList<>();
+          List<Integer> labels = new ArrayList<>();
+          float[] s = new float[got.size()];
+          for (int i = 0; i < got.size(); i++) {
+            passages.add(got.get(i).document().text());
+            labels.add(judged.getOrDefault(got.get(i).id(), 0));
+            s[i] = got.get(i).score();
+          }
+          int relevant = (int) judged.values().stream().filter(g -> g > 0).count();
+          qs.add(new RerankQuery(scifact.queries().get(qid), passages, labels, relevant));
+          fs.add(s);
+        }
+        DevSet d = new DevSet("scifact-dev", m.getKey(), qs, fs);
+        RerankMetrics r = RerankMetrics.firstStage(qs);
+        firstStages.put(m.getKey(), r);
+        System.out.printf(Locale.ROOT, "  %-18s %s%n", m.getKey(), r);
+        if (best == null || r.ndcgAt10() > RerankMetrics.firstStage(best.queries()).ndcgAt10()) {
+          best = d;
+        }
+      }
+      facts.put("scifactDevFirstStages", firstStages);
+      facts.put("scifactFirstStage", best.firstStage());
+      dev.add(best);
+      // 2. mine SciFact train with the best first stage
+      RetrieveOptions bestOptions = modes.get(best.firstStage());
+      List<HardNegativeMiner.Query> mq = new ArrayList<>();
+      for (String qid : trainIds) {
+        Set<String> pos = new LinkedHashSet<>();
+        scifact.qrels().get(qid).forEach((id, g) -> {
+          if (g > 0) {
+            pos.add(id);
+          }
+        });
+        mq.add(new HardNegativeMiner.Query(scifact.queries().get(qid), pos,
+            pos.stream().map(text::get).toList()));
+      }
+      HardNegativeMiner.Mined mined = HardNegativeMiner.builder(sfRetriever).options(bestOptions).depth(30)
+          .negatives(10).build().mine(mq);
+      train.put("scifact", examples(mq, mined));
+      facts.put("scifactMining", Map.of("queries", mq.size(), "positivesDropped", mined.positivesDropped(),
+          "filteredAsPossibleFalseNegatives", mined.filtered()));
+      System.err.printf(Locale.ROOT, "SciFact mined: %d positives dropped, %d filtered%n", mined.positivesDropped(),
+          mined.filtered());
+      // 3. NQ sample: dense retriever over its answers
+      BeirDataset nq = RetrievalDatasets.naturalQuestions(shared.resolve("data/nq_sample/nq_sample.utf8fixed.tsv"),
+          true);
+      Map<String, String> nqText = new LinkedHashMap<>();
+      nq.corpus().forEach(d -> nqText.put(d.id(), d.text()));
+      try (Retriever nqRetriever = openOrBuild(root.resolve("cache/rerank-exp/nq-minilm"), nq, minilm)) {
+        List<HardNegativeMiner.Query> nqq = new ArrayList<>();
+        nq.qrels().forEach((qid, j) -> nqq.add(new HardNegativeMiner.Query(nq.queries().get(qid), j.keySet(),
+            j.keySet().stream().map(nqText::get).toList())));
+        HardNegativeMiner.Mined nm = HardNegativeMiner.builder(nqRetriever)
+            .options(RetrieveOptions.DEFAULTS.withMode(RetrievalMode.DENSE)).depth(30).negatives(10).build()
+            .mine(nqq);
+        train.put("nq", examples(nqq, nm));
+        facts.put("nqMining", Map.of("queries", nqq.size(), "positivesDropped", nm.positivesDropped(),
+            "filteredAsPossibleFalseNegatives", nm.filtered()));
+      }
+      // 4. WikiQA train: each positive with its question's judged negatives; dev ranked by MiniLM cosine
+      List<RerankExample> wiki = new ArrayList<>();
+      for (WikiQaDataset.Question q : WikiQaDataset.load(shared.resolve("data/wikiqa/WikiQA-train.tsv.gz"), false)
+          .answerable()) {
+        List<String> negatives = new ArrayList<>();
+        for (int i = 0; i < q.sentences().size(); i++) {
+          if (q.labels().get(i) == 0 && !negatives.contains(q.sentences().get(i))) {
+            negatives.add(q.sentences().get(i));
+          }
+        }
+        for (int i = 0; i < q.sentences().size(); i++) {
+          if (q.labels().get(i) == 1 && !negatives.isEmpty() && !negatives.contains(q.sentences().get(i))) {
+            wiki.add(new RerankExample(q.text(), q.sentences().get(i), negatives));
+          }
+        }
+      }
+      train.put("wikiqa", wiki);
+      List<RerankQuery> wq = new ArrayList<>();
+      List<float[]> wf = new ArrayList<>();
+      for (WikiQaDataset.Question q : WikiQaDataset.load(shared.resolve("data/wikiqa/WikiQA-dev.tsv.gz"), false)
+          .answerable()) {
+        float[] qv = minilm.encode(List.of(q.text()))[0];
+        float[][] sv = minilm.encode(q.sentences());
+        Integer[] order = new Integer[sv.length];
+        float[] cos = new float[sv.length];
+        for (int i = 0; i < sv.length; i++) {
+          order[i] = i;
+          cos[i] = minilm.similarity().score(qv, sv[i]);
+        }
+        java.util.Arrays.sort(order, (a, b) -> Float.compare(cos[b], cos[a]));
+        List<String> passages = new ArrayList<>();
+        List<Integer> labels = new ArrayList<>();
+        float[] s = new float[order.length];
+        for (int i = 0; i < order.length; i++) {
+          passages.add(q.sentences().get(order[i]));
+          labels.add(q.labels().get(order[i]));
+          s[i] = cos[order[i]];
+        }
+        wq.add(new RerankQuery(q.text(), passages, labels));
+        wf.add(s);
+      }
+      DevSet wikiDev = new DevSet("wikiqa-dev", "MiniLM cosine", wq, wf);
+      dev.add(0, wikiDev);
+      System.out.println("WikiQA dev (" + wq.size() + " answerable questions), MiniLM cosine: "
+          + RerankMetrics.firstStage(wq));
+    }
+    train.forEach((k, v) -> facts.put("train." + k, v.size()));
+    Files.writeString(work.resolve("data.json"), GSON.toJson(new Data(train, dev, facts)), StandardCharsets.UTF_8);
+    System.out.println(GSON.toJson(facts));
+  }
+
+  /** The saved retriever in {@code dir}, or a new one (flat index + BM25) over the corpus, saved there. */
+  private static Retriever openOrBuild(Path dir, BeirDataset data, DjlEncoder encoder) throws IOException {
+    if (Files.isRegularFile(dir.resolve(Retriever.MANIFEST))) {
+      return Retriever.opener(dir).encoders(encoder.asDualEncoder()).vectorIndex(VectorIndexes::open)
+          .keywordIndex(LuceneKeywordIndex::open).open();
+    }
+    System.err.println("encoding " + data.corpus().size() + " documents into " + dir);
+    FlatVectorIndex index = new FlatVectorIndex(encoder.dimension(), encoder.similarity());
+    LuceneKeywordIndex keyword = LuceneKeywordIndex.builder().build();
+    try (Retriever r = Retriever.builder().encoders(encoder.asDualEncoder()).index(index).keywordIndex(keyword)
+        .build()) {
+      r.add(data.corpus());
+      r.save(dir);
+    } finally {
+      index.close();
+      keyword.close();
+    }
+    return openOrBuild(dir, data, encoder);
+  }
+
+  private static List<RerankExample> examples(List<HardNegativeMiner.Query> qs, HardNegativeMiner.Mined mined) {
+    List<RerankExample> out = new ArrayList<>();
+    for (int i = 0; i < qs.size(); i++) {
+      if (mined.negatives().get(i).isEmpty()) {
+        continue;
+      }
+      for (String p : qs.get(i).positiveTexts()) {
+        out.add(new RerankExample(qs.get(i).text(), p, mined.negatives().get(i)));
+      }
+    }
+    return out;
+  }
+
+  static Data load(Path work) throws IOException {
+    return GSON.fromJson(Files.readString(work.resolve("data.json")), Data.class);
+  }
+
+  // ---------------------------------------------------------------- train
+
+  static void train(Path shared, Path work, String[] args) throws IOException {
+    CrossEncoderLoss loss = CrossEncoderLoss.POINTWISE_BCE;
+    Path out = null;
+    float lr = 3e-5f;
+    float headFactor = 10f;
+    int batch = 8;
+    int negatives = 3;
+    int maxLength = 256;
+    int evalEvery = 0;
+    int limit = Integer.MAX_VALUE;
+    long seed = 42;
+    Map<String, Integer> caps = new LinkedHashMap<>();
+    for (int i = 1; i < args.length; i++) {
+      switch (args[i]) {
+        case "--cap" -> {
+          String[] kv = args[++i].split("=", 2);
+          caps.put(kv[0], Integer.parseInt(kv[1]));
+        }
+        case "--loss" -> loss = CrossEncoderLoss.valueOf(args[++i]);
+        case "--out" -> out = Path.of(args[++i]);
+        case "--lr" -> lr = Float.parseFloat(args[++i]);
+        case "--head-factor" -> headFactor = Float.parseFloat(args[++i]);
+        case "--batch" -> batch = Integer.parseInt(args[++i]);
+        case "--negatives" -> negatives = Integer.parseInt(args[++i]);
+        case "--max-length" -> maxLength = Integer.parseInt(args[++i]);
+        case "--eval-every" -> evalEvery = Integer.parseInt(args[++i]);
+        case "--limit" -> limit = Integer.parseInt(args[++i]);
+        case "--seed" -> seed = Long.parseLong(args[++i]);
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    if (out == null) {
+      throw new IllegalArgumentException("--out DIR is required");
+    }
+    Data data = load(work);
+    List<RerankExample> all = new ArrayList<>();
+    long sampleSeed = seed;
+    data.train().forEach((source, examples) -> {
+      List<RerankExample> e = new ArrayList<>(examples);
+      Collections.shuffle(e, new Random(sampleSeed));
+      all.addAll(e.subList(0, Math.min(e.size(), caps.getOrDefault(source, Integer.MAX_VALUE))));
+    });
+    Collections.shuffle(all, new Random(seed));
+    List<RerankExample> train = all.subList(0, Math.min(limit, all.size()));
+    List<RerankQuery> devSubset = new ArrayList<>(data.dev().get(0).queries());
+    for (RerankQuery q : data.dev().get(1).queries().subList(0, 40)) {
+      int m = Math.min(20, q.passages().size());
+      devSubset.add(new RerankQuery(q.query(), q.passages().subList(0, m), q.labels().subList(0, m), q.judged()));
+    }
+    System.out.printf(Locale.ROOT, "training %d of %d examples (%s), loss %s, lr %.1e, batch %d, negatives %d,"
+        + " maxLength %d; checkpoint dev subset %d queries; %s%n", train.size(), all.size(), sizes(data), loss, lr,
+        batch, negatives, maxLength, devSubset.size(), MachineFacts.describe());
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("loss", loss.name());
+    json.put("examples", train.size());
+    json.put("learningRate", lr);
+    json.put("headLearningRateFactor", headFactor);
+    json.put("batch", batch);
+    json.put("negatives", negatives);
+    json.put("maxLength", maxLength);
+    json.put("caps", caps);
+    long start = System.nanoTime();
+    try (CrossEncoder ce = CrossEncoder.load(shared.resolve("models/all-MiniLM-L6-v2"), maxLength, seed)) {
+      CrossEncoderTrainer.Result r = CrossEncoderTrainer.builder(ce).loss(loss).learningRate(lr)
+          .headLearningRateFactor(headFactor).batchSize(batch).negatives(negatives).seed(seed)
+          .evaluateEvery(evalEvery).outputDir(out)
+          .progress(p -> System.err.println(p), 10)
+          .evaluated(e -> System.err.printf(Locale.ROOT, "step %d: dev subset %s, mean loss %.4f%n", e.step(),
+              e.dev(), e.meanLoss()))
+          .build().train(train, devSubset);
+      System.out.println("| step | dev subset MAP | MRR@10 | nDCG@10 | mean loss |");
+      System.out.println("|---|---|---|---|---|");
+      for (CrossEncoderTrainer.Evaluation e : r.evaluations()) {
+        System.out.printf(Locale.ROOT, "| %d | %.4f | %.4f | %.4f | %.4f |%n", e.step(), e.dev().map(),
+            e.dev().mrrAt10(), e.dev().ndcgAt10(), e.meanLoss());
+      }
+      json.put("evaluations", r.evaluations());
+      json.put("bestStep", r.best().step());
+      json.put("bestDir", String.valueOf(r.bestDir()));
+    }
+    json.put("seconds", (System.nanoTime() - start) / 1e9);
+    System.out.println(GSON.toJson(json));
+  }
+
+  private static String sizes(Data d) {
+    StringBuilder b = new StringBuilder();
+    d.train().forEach((k, v) -> b.append(b.length() == 0 ? "" : ", ").append(k).append(' ').append(v.size()));
+    return b.toString();
+  }
+
+  // ---------------------------------------------------------------- score
+
+  /** Fixed pairs for the Python parity check (docs/training.md): Java's sigmoid scores as JSON. */
+  static final List<String[]> PARITY_PAIRS = List.of(
+      new String[] {"Which animals find their way by echolocation?",
+          "Bats and dolphins navigate by emitting calls and listening to the echoes."},
+      new String[] {"Which animals find their way by echolocation?",
+          "An HNSW graph finds nearest neighbours by greedy search over layered proximity graphs."},
+      new String[] {"What is the capital of Australia?", "Canberra is the capital city of Australia."},
+      new String[] {"What is the capital of Australia?", "Sydney is the largest city in Australia."},
+      new String[] {"", ""},
+      new String[] {"how long is a marathon", String.join(" ", Collections.nCopies(120,
+          "The marathon is a long-distance race of 42.195 kilometres."))});
+
+  static void score(Path dir) {
+    List<String> q = PARITY_PAIRS.stream().map(p -> p[0]).toList();
+    List<String> p = PARITY_PAIRS.stream().map(x -> x[1]).toList();
+    try (Reranker r = Rerankers.open(dir)) {
+      float[] batched = r.scorePairs(q, p);
+      float[] single = new float[q.size()];
+      for (int i = 0; i < single.length; i++) {
+        single[i] = r.score(q.get(i), List.of(p.get(i)))[0];
+      }
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("model", r.modelId());
+      json.put("pairs", PARITY_PAIRS);
+      json.put("batched", batched);
+      json.put("single", single);
+      System.out.println(GSON.toJson(json));
+    }
+  }
+
+  // ---------------------------------------------------------------- eval
+
+  static void eval(Path shared, Path work, String[] args) throws IOException {
+    Map<String, Path> models = new LinkedHashMap<>();
+    models.put("fixture (int8)", shared.resolve("models/minilm-l6-reranker"));
+    int sciFrom = 0;
+    int sciTo = Integer.MAX_VALUE;
+    String evidenceFor = null;
+    for (int i = 1; i < args.length; i++) {
+      switch (args[i]) {
+        case "--evidence" -> evidenceFor = args[++i];
+        case "--model" -> {
+          String[] kv = args[++i].split("=", 2);
+          models.put(kv[0], Path.of(kv[1]));
+        }
+        case "--no-fixture" -> models.remove("fixture (int8)");
+        case "--scifact-range" -> {
+          String[] r = args[++i].split(":", 2);
+          sciFrom = Integer.parseInt(r[0]);
+          sciTo = Integer.parseInt(r[1]);
+        }
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    Data data = load(work);
+    Map<String, Object> json = new LinkedHashMap<>();
+    // per model and weight: the relative gain over the first stage on each dev set
+    Map<String, Map<Double, List<Double>>> gains = new LinkedHashMap<>();
+    Map<String, List<String>> summaries = new LinkedHashMap<>();
+    for (DevSet d : data.dev()) {
+      boolean sci = d.name().startsWith("scifact");
+      int from = sci ? Math.min(sciFrom, d.queries().size()) : 0;
+      int to = sci ? Math.min(sciTo, d.queries().size()) : d.queries().size();
+      List<RerankQuery> qs = d.queries().subList(from, to);
+      List<float[]> fs = d.firstStageScores().subList(from, to);
+      Map<String, Object> set = new LinkedHashMap<>();
+      RerankMetrics first = RerankMetrics.firstStage(qs);
+      set.put("firstStage", Map.of("name", d.firstStage(), "metrics", first));
+      System.out.printf(Locale.ROOT, "%n%s (queries %d..%d, %d), first stage %s: %s%n", d.name(), from, to - 1,
+          qs.size(), d.firstStage(), first);
+      System.out.println("| model | setting | MAP | MRR@10 | nDCG@10 |");
+      System.out.println("|---|---|---|---|---|");
+      System.out.printf(Locale.ROOT, "| first stage | %s | %.4f | %.4f | %.4f |%n", d.firstStage(), first.map(),
+          first.mrrAt10(), first.ndcgAt10());
+      for (Map.Entry<String, Path> m : models.entrySet()) {
+        List<float[]> scores;
+        long t0 = System.nanoTime();
+        int pairs = 0;
+        try (Reranker r = Rerankers.open(m.getValue())) {
+          List<String> q = new ArrayList<>();
+          List<String> p = new ArrayList<>();
+          for (RerankQuery rq : qs) {
+            for (String s : rq.passages()) {
+              q.add(rq.query());
+              p.add(s);
+            }
+          }
+          pairs = q.size();
+          float[] all = r.scorePairs(q, p);
+          scores = split(all, qs);
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        System.err.printf(Locale.ROOT, "%s on %s: %d pairs in %.1f s%n", m.getKey(), d.name(), pairs, secs);
+        Map<String, Object> mj = new LinkedHashMap<>();
+        RerankMetrics pure = RerankMetrics.of(qs, scores);
+        mj.put("rerank", pure);
+        row(m.getKey(), "rerank all", pure);
+        Map<String, Object> topM = new LinkedHashMap<>();
+        for (int top : TOP_M) {
+          RerankMetrics r = RerankMetrics.of(qs, topM(scores, top));
+          topM.put(String.valueOf(top), r);
+          row(m.getKey(), "rerank top " + top, r);
+        }
+        mj.put("rerankTopM", topM);
+        Map<String, Object> blend = new LinkedHashMap<>();
+        double bestW = 0;
+        RerankMetrics bestR = null;
+        for (double w : WEIGHTS) {
+          RerankMetrics r = RerankMetrics.of(qs, blend(fs, scores, w));
+          blend.put(String.format(Locale.ROOT, "%.1f", w), r);
+          gains.computeIfAbsent(m.getKey(), x -> new LinkedHashMap<>()).computeIfAbsent(w, x -> new ArrayList<>())
+              .add(key(d, r) - key(d, first));
+          if (bestR == null || key(d, r) > key(d, bestR)) {
+            bestR = r;
+            bestW = w;
+          }
+        }
+        row(m.getKey(), String.format(Locale.ROOT, "blend w=%.1f (best of 0..1)", bestW), bestR);
+        mj.put("blend", blend);
+        mj.put("bestBlendWeight", bestW);
+        mj.put("pairsPerSecond", pairs / secs);
+        set.put(m.getKey(), mj);
+        summaries.computeIfAbsent(m.getKey(), x -> new ArrayList<>()).add(String.format(Locale.ROOT,
+            "%s %s %.3f (first stage %s) -> %.3f pure rerank, %.3f at w=%.1f", d.name(),
+            d.name().startsWith("wikiqa") ? "MAP" : "nDCG@10", key(d, first), d.firstStage(), key(d, pure),
+            key(d, bestR), bestW));
+      }
+      json.put(d.name(), set);
+    }
+    // one weight for every set: the best mean gain among the weights that improve every set by at least
+    // MIN_GAIN (absolute MAP on WikiQA, nDCG@10 on SciFact); smaller gains are within the noise of these dev sets
+    System.out.println();
+    System.out.println("| model | weight for all sets | gains over the first stage |");
+    System.out.println("|---|---|---|");
+    Map<String, Object> chosen = new LinkedHashMap<>();
+    for (Map.Entry<String, Map<Double, List<Double>>> g : gains.entrySet()) {
+      double bestW = -1;
+      double bestMean = Double.NEGATIVE_INFINITY;
+      for (Map.Entry<Double, List<Double>> w : g.getValue().entrySet()) {
+        boolean all = w.getValue().stream().allMatch(x -> x >= MIN_GAIN);
+        double mean = w.getValue().stream().mapToDouble(Double::doubleValue).average().orElse(0);
+        if (all && mean > bestMean) {
+          bestMean = mean;
+          bestW = w.getKey();
+        }
+      }
+      System.out.printf(Locale.ROOT, "| %s | %s | %s |%n", g.getKey(), bestW < 0 ? "none helps every set"
+          : String.format(Locale.ROOT, "%.1f", bestW), bestW < 0 ? "best per weight: " + g.getValue()
+          : g.getValue().get(bestW));
+      chosen.put(g.getKey(), bestW < 0 ? null : Map.of("weight", bestW, "gains", g.getValue().get(bestW)));
+      if (g.getKey().equals(evidenceFor)) {
+        RerankerEvidence e = new RerankerEvidence(bestW >= 0, Math.max(0, bestW), 100,
+            String.join("; ", summaries.get(g.getKey())) + (bestW < 0 ? "" : String.format(Locale.ROOT,
+                "; chosen w=%.1f for all sets", bestW)));
+        e.write(models.get(g.getKey()));
+        System.out.println("wrote " + models.get(g.getKey()).resolve(RerankerEvidence.FILE) + ": " + e);
+      }
+    }
+    json.put("chosenWeight", chosen);
+    System.out.println(GSON.toJson(json));
+  }
+
+  /** The metric each set is judged by: MAP on WikiQA, nDCG@10 on SciFact. */
+  private static double key(DevSet d, RerankMetrics r) {
+    return d.name().startsWith("wikiqa") ? r.map() : r.ndcgAt10();
+  }
+
+  private static void row(String model, String setting, RerankMetrics r) {
+    System.out.printf(Locale.ROOT, "| %s | %s | %.4f | %.4f | %.4f |%n", model, setting, r.map(), r.mrrAt10(),
+        r.ndcgAt10());
+  }
+
+  static List<float[]> split(float[] all, List<RerankQuery> qs) {
+    List<float[]> out = new ArrayList<>();
+    int at = 0;
+    for (RerankQuery q : qs) {
+      float[] s = new float[q.passages().size()];
+      System.arraycopy(all, at, s, 0, s.length);
+      at += s.length;
+      out.add(s);
+    }
+    return out;
+  }
+
+  /** Reranker scores for the first {@code m} candidates, placed above the rest (kept in first-stage order). */
+  static List<float[]> topM(List<float[]> scores, int m) {
+    List<float[]> out = new ArrayList<>();
+    for (float[] s : scores) {
+      float[] r = new float[s.length];
+      for (int i = 0; i < s.length; i++) {
+        r[i] = i < m ? 1000f + s[i] : -i;
+      }
+      out.add(r);
+    }
+    return out;
+  }
+
+  /** {@link RerankBlend#blend} per query. */
+  static List<float[]> blend(List<float[]> first, List<float[]> rerank, double w) {
+    List<float[]> out = new ArrayList<>();
+    for (int q = 0; q < first.size(); q++) {
+      out.add(RerankBlend.blend(first.get(q), rerank.get(q), w));
+    }
+    return out;
+  }
+}
