@@ -151,16 +151,55 @@ public final class ShardedIndexBuild implements Serializable {
       int n = shards;
       String idName = idColumn;
       int idCol = columns[0];
-      List<ShardResult> results = rows
-          .mapToPair(r -> new Tuple2<>(shardOfRow(r, idCol, idName, n), ShardRow.of(r, columns, metadataColumns)))
-          .partitionBy(new ShardPartitioner(n))
-          .mapPartitionsWithIndex((shard, it) -> List.of(buildShard(shard, it, job, hadoop.value())).iterator(), true)
-          .collect();
+      List<ShardResult> results;
+      sc.setJobGroup(job, "winnow sharded build into " + target, true);
+      try {
+        results = rows
+            .mapToPair(r -> new Tuple2<>(shardOfRow(r, idCol, idName, n), ShardRow.of(r, columns, metadataColumns)))
+            .partitionBy(new ShardPartitioner(n))
+            .mapPartitionsWithIndex((shard, it) -> List.of(buildShard(shard, it, job, hadoop.value())).iterator(), true)
+            .collect();
+      } catch (RuntimeException e) {
+        // a failed job can leave sibling tasks running, still writing attempts: stop them before reporting, so
+        // that nothing writes into the target after this call returns
+        quiesce(sc, job);
+        throw e;
+      } finally {
+        sc.clearJobGroup();
+      }
       ShardManifest manifest = commit(fs, root, job, results);
       hadoop.destroy();
       return manifest;
     } catch (IOException e) {
       throw new UncheckedIOException("sharded build into " + target + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Cancels the jobs of {@code group} and waits (up to 60 s) until none of their tasks runs. */
+  private static void quiesce(JavaSparkContext sc, String group) {
+    sc.cancelJobGroup(group);
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      boolean running = false;
+      for (int id : sc.statusTracker().getJobIdsForGroup(group)) {
+        org.apache.spark.SparkJobInfo info = sc.statusTracker().getJobInfo(id);
+        if (info == null) {
+          continue;
+        }
+        for (int stage : info.stageIds()) {
+          org.apache.spark.SparkStageInfo st = sc.statusTracker().getStageInfo(stage);
+          running |= st != null && st.numActiveTasks() > 0;
+        }
+      }
+      if (!running) {
+        return;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
   }
 
