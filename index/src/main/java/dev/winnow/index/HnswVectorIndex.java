@@ -703,31 +703,19 @@ public final class HnswVectorIndex implements VectorIndex {
     return toHits(g, top, k);
   }
 
-  /** The best {@code count} of {@code approx} (by code score), rescored with the float vectors. */
+  /**
+   * The best {@code count} of {@code approx} (by code score), rescored with the float vectors. {@code approx} is a
+   * min-heap, so dropping its lowest entries until {@code count} remain selects them; it is consumed.
+   */
   private ScoreHeap rescore(HnswGraph graph, float[] q, ScoreHeap approx, int count) {
-    int n = approx.size();
-    int[] order = new int[n];
-    float[] scores = new float[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-      scores[i] = approx.scoreAt(i);
+    while (approx.size() > count) {
+      approx.pop();
     }
-    int take = Math.min(count, n);
-    if (take < n) {
-      // partial selection of the best `take` by approximate score (n is at most ef: a sort is cheap enough)
-      Integer[] boxed = new Integer[n];
-      for (int i = 0; i < n; i++) {
-        boxed[i] = i;
-      }
-      java.util.Arrays.sort(boxed, (a, b) -> Float.compare(scores[b], scores[a]));
-      for (int i = 0; i < n; i++) {
-        order[i] = boxed[i];
-      }
-    }
+    int take = approx.size();
     ScoreHeap exact = new ScoreHeap(take + 1);
     float[] scratch = new float[dimension];
     for (int i = 0; i < take; i++) {
-      int node = approx.idAt(order[i]);
+      int node = approx.idAt(i);
       exact.offer(graph.score(q, node, scratch), node, take);
     }
     return exact;
