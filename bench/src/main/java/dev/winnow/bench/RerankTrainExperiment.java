@@ -41,22 +41,25 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * The cross-encoder experiment of docs/training.md, in three steps that share {@code cache/rerank-exp/}:
+ * The cross-encoder experiment of docs/training.md, in steps that share {@code cache/rerank-exp/}:
  *
  * <ul>
- *   <li>{@code prepare}: splits SciFact's 809 train claims into train and a dev part (seeded), measures the first
- *       stages on that dev part (dense, BM25, hybrid linear 0.7 and 0.4, top 100) and keeps the best one's
- *       top 100 per dev claim; WikiQA dev (answerable questions) ranked by MiniLM cosine; mines hard negatives
- *       with Winnow's own retrievers for SciFact train (best first stage) and the NQ sample (dense), and takes
- *       WikiQA train's judged negatives. Writes {@code data.json}.
+ *   <li>{@code fixture-split [--depth N]}: reranks every SciFact train claim's dense top N with the shared fixture
+ *       and writes per-claim nDCG@10 ({@code fixture-per-claim.tsv}), to find the claims it was not trained on.
+ *   <li>{@code prepare [--dev-ids FILE]}: splits SciFact's 809 train claims into train and a dev part (seeded, or
+ *       the claims FILE names), measures the first stages on that dev part (dense, BM25, hybrid linear 0.7 and
+ *       0.4, top 100) and keeps the best one's top 100 per dev claim; WikiQA dev (answerable questions) ranked by
+ *       MiniLM cosine; mines hard negatives with Winnow's own retrievers for SciFact train (best first stage) and
+ *       the NQ sample (dense), and takes WikiQA train's judged negatives. Writes {@code data.json}.
  *   <li>{@code train --loss POINTWISE_BCE|LISTWISE_SOFTMAX --out DIR [--lr --head-factor --batch --negatives
- *       --max-length --eval-every --limit N --cap SOURCE=N --seed]}: fine-tunes all-MiniLM-L6-v2 with a fresh head;
+ *       --max-length --eval-every --epochs --init DIR --limit N --cap SOURCE=N --seed]}: fine-tunes
+ *       all-MiniLM-L6-v2 with a fresh head, or continues training the cross-encoder in {@code --init DIR};
  *       checkpoints by the MAP of a dev subset (WikiQA dev + the top 20 of 40 SciFact dev claims).
- *   <li>{@code eval --model NAME=DIR ... [--evidence NAME] [--scifact-range FROM:TO]}: reranks both dev sets with each
- *       model (the shared int8 fixture by default too): pure rerank, rerank of the top M only, and the weighted sum of min-max normalised
- *       first-stage and reranker scores for weights 0..1; then one weight for all sets (the best mean gain among
- *       the weights that improve every set by at least 0.01 MAP / nDCG@10), written as {@code winnow-evaluation.json} into the
- *       {@code --evidence} model's directory.
+ *   <li>{@code eval --model NAME=DIR ... [--evidence NAME] [--scifact-range FROM:TO]}: reranks both dev sets with
+ *       each model (the shared int8 fixture by default too): pure rerank, rerank of the top M only, and the
+ *       weighted sum of min-max normalised first-stage and reranker scores for weights 0..1; then one weight for
+ *       all sets (the best mean gain among the weights that improve every set by at least 0.01 MAP / nDCG@10),
+ *       written as {@code winnow-evaluation.json} into the {@code --evidence} model's directory.
  *   <li>{@code init DIR} saves all-MiniLM-L6-v2 with a fresh head (the untrained cross-encoder); {@code score DIR}
  *       prints Java's scores of fixed pairs as JSON, for the Python parity check of docs/training.md.
  * </ul>
@@ -85,7 +88,8 @@ public final class RerankTrainExperiment {
     Files.createDirectories(work);
     String step = args.length > 0 ? args[0] : "";
     switch (step) {
-      case "prepare" -> prepare(shared, root, work);
+      case "prepare" -> prepare(shared, root, work, args);
+      case "fixture-split" -> fixtureSplit(shared, root, work, args);
       case "train" -> train(shared, work, args);
       case "eval" -> eval(shared, work, args);
       case "score" -> score(Path.of(args[1]));
@@ -94,13 +98,22 @@ public final class RerankTrainExperiment {
           ce.save(Path.of(args[1])); // all-MiniLM-L6-v2 + a fresh seeded head: a real-size parity fixture
         }
       }
-      default -> throw new IllegalArgumentException("step must be prepare, train or eval, got '" + step + "'");
+      default -> throw new IllegalArgumentException(
+          "step must be fixture-split, prepare, train, eval, score or init, got '" + step + "'");
     }
   }
 
   // ---------------------------------------------------------------- prepare
 
-  static void prepare(Path shared, Path root, Path work) throws IOException {
+  static void prepare(Path shared, Path root, Path work, String[] args) throws IOException {
+    Path devIdsFile = null;
+    for (int i = 1; i < args.length; i++) {
+      if (args[i].equals("--dev-ids")) {
+        devIdsFile = Path.of(args[++i]);
+      } else {
+        throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
     Map<String, Object> facts = new LinkedHashMap<>();
     Map<String, List<RerankExample>> train = new LinkedHashMap<>();
     List<DevSet> dev = new ArrayList<>();
@@ -112,6 +125,16 @@ public final class RerankTrainExperiment {
     Collections.shuffle(ids, new Random(14));
     List<String> devIds = ids.subList(0, 150);
     List<String> trainIds = ids.subList(150, ids.size());
+    if (devIdsFile != null) {
+      // a dev part chosen elsewhere (fixture-split: the claims the shared fixture was not trained on)
+      Set<String> chosen = new LinkedHashSet<>(Files.readAllLines(devIdsFile).stream().map(String::strip)
+          .filter(x -> !x.isEmpty()).toList());
+      if (!ids.containsAll(chosen)) {
+        throw new IllegalArgumentException("--dev-ids names claims that are not judged SciFact train claims");
+      }
+      devIds = ids.stream().filter(chosen::contains).toList();
+      trainIds = ids.stream().filter(x -> !chosen.contains(x)).toList();
+    }
     facts.put("scifactTrainClaims", trainIds.size());
     facts.put("scifactDevClaims", devIds.size());
     Files.writeString(work.resolve("scifact-dev-ids.txt"), String.join("\n", devIds) + "\n");
@@ -247,6 +270,62 @@ public final class RerankTrainExperiment {
     System.out.println(GSON.toJson(facts));
   }
 
+  // ---------------------------------------------------------------- fixture-split
+
+  /**
+   * Which SciFact train claims did the shared fixture see in training? Its README says "about 660 of the 809, the
+   * rest held out" without naming them. For every judged train claim this reranks the dense MiniLM top {@code
+   * --depth} (default 30) with the fixture and writes, per claim in qrels/train.tsv order, the first-stage and the
+   * fixture's nDCG@10 to {@code fixture-per-claim.tsv}: a memorised claim shows a near-perfect fixture ranking.
+   */
+  static void fixtureSplit(Path shared, Path root, Path work, String[] args) throws IOException {
+    int depth = 30;
+    for (int i = 1; i < args.length; i++) {
+      if (args[i].equals("--depth")) {
+        depth = Integer.parseInt(args[++i]);
+      } else {
+        throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    Path sf = shared.resolve("data/scifact");
+    BeirDataset scifact = BeirDataset.load(sf.resolve("corpus.jsonl"), sf.resolve("queries.jsonl"),
+        sf.resolve("qrels/train.tsv"), false);
+    List<String> order = new ArrayList<>(scifact.judgedQueries().keySet()); // qrels/train.tsv order
+    List<RerankQuery> qs = new ArrayList<>();
+    try (DjlEncoder minilm = BundledModel.ALL_MINILM_L6_V2.open();
+        Retriever r = openOrBuild(root.resolve("cache/rerank-exp/scifact-minilm"), scifact, minilm)) {
+      for (String qid : order) {
+        Map<String, Integer> judged = scifact.qrels().get(qid);
+        List<ScoredDocument> got = r.retrieve(scifact.queries().get(qid), depth,
+            RetrieveOptions.DEFAULTS.withMode(RetrievalMode.DENSE).withoutRerank()).results();
+        int relevant = (int) judged.values().stream().filter(g -> g > 0).count();
+        qs.add(new RerankQuery(scifact.queries().get(qid), got.stream().map(g -> g.document().text()).toList(),
+            got.stream().map(g -> judged.getOrDefault(g.id(), 0)).toList(), relevant));
+      }
+    }
+    List<String> q = new ArrayList<>();
+    List<String> p = new ArrayList<>();
+    for (RerankQuery rq : qs) {
+      for (String s : rq.passages()) {
+        q.add(rq.query());
+        p.add(s);
+      }
+    }
+    List<float[]> scores;
+    try (Reranker fixture = Rerankers.open(shared.resolve("models/minilm-l6-reranker"))) {
+      scores = split(fixture.scorePairs(q, p), qs);
+    }
+    StringBuilder tsv = new StringBuilder("position\tclaim\tfirstStageNdcg10\tfixtureNdcg10\n");
+    for (int i = 0; i < qs.size(); i++) {
+      RerankMetrics a = RerankMetrics.firstStage(List.of(qs.get(i)));
+      RerankMetrics b = RerankMetrics.of(List.of(qs.get(i)), List.of(scores.get(i)));
+      tsv.append(String.format(Locale.ROOT, "%d\t%s\t%.4f\t%.4f%n", i, order.get(i), a.ndcgAt10(), b.ndcgAt10()));
+    }
+    Files.writeString(work.resolve("fixture-per-claim.tsv"), tsv.toString());
+    System.out.println(GSON.toJson(Map.of("claims", qs.size(), "depth", depth, "firstStage",
+        RerankMetrics.firstStage(qs), "fixture", RerankMetrics.of(qs, scores))));
+  }
+
   /** The saved retriever in {@code dir}, or a new one (flat index + BM25) over the corpus, saved there. */
   private static Retriever openOrBuild(Path dir, BeirDataset data, DjlEncoder encoder) throws IOException {
     if (Files.isRegularFile(dir.resolve(Retriever.MANIFEST))) {
@@ -295,6 +374,8 @@ public final class RerankTrainExperiment {
     int negatives = 3;
     int maxLength = 256;
     int evalEvery = 0;
+    int epochs = 1;
+    Path init = null;
     int limit = Integer.MAX_VALUE;
     long seed = 42;
     Map<String, Integer> caps = new LinkedHashMap<>();
@@ -312,6 +393,8 @@ public final class RerankTrainExperiment {
         case "--negatives" -> negatives = Integer.parseInt(args[++i]);
         case "--max-length" -> maxLength = Integer.parseInt(args[++i]);
         case "--eval-every" -> evalEvery = Integer.parseInt(args[++i]);
+        case "--epochs" -> epochs = Integer.parseInt(args[++i]);
+        case "--init" -> init = Path.of(args[++i]);
         case "--limit" -> limit = Integer.parseInt(args[++i]);
         case "--seed" -> seed = Long.parseLong(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -346,12 +429,16 @@ public final class RerankTrainExperiment {
     json.put("batch", batch);
     json.put("negatives", negatives);
     json.put("maxLength", maxLength);
+    json.put("epochs", epochs);
     json.put("caps", caps);
     long start = System.nanoTime();
-    try (CrossEncoder ce = CrossEncoder.load(shared.resolve("models/all-MiniLM-L6-v2"), maxLength, seed)) {
+    // all-MiniLM-L6-v2 with a fresh head, or (--init) a saved cross-encoder whose training continues
+    Path from = init != null ? init : shared.resolve("models/all-MiniLM-L6-v2");
+    json.put("init", from.toString());
+    try (CrossEncoder ce = CrossEncoder.load(from, maxLength, seed)) {
       CrossEncoderTrainer.Result r = CrossEncoderTrainer.builder(ce).loss(loss).learningRate(lr)
           .headLearningRateFactor(headFactor).batchSize(batch).negatives(negatives).seed(seed)
-          .evaluateEvery(evalEvery).outputDir(out)
+          .epochs(epochs).evaluateEvery(evalEvery).outputDir(out)
           .progress(p -> System.err.println(p), 10)
           .evaluated(e -> System.err.printf(Locale.ROOT, "step %d: dev subset %s, mean loss %.4f%n", e.step(),
               e.dev(), e.meanLoss()))
@@ -362,7 +449,15 @@ public final class RerankTrainExperiment {
         System.out.printf(Locale.ROOT, "| %d | %.4f | %.4f | %.4f | %.4f |%n", e.step(), e.dev().map(),
             e.dev().mrrAt10(), e.dev().ndcgAt10(), e.meanLoss());
       }
-      json.put("evaluations", r.evaluations());
+      List<Map<String, Object>> evaluations = new ArrayList<>();
+      for (CrossEncoderTrainer.Evaluation e : r.evaluations()) { // step 0 has no training loss: null, not NaN
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("step", e.step());
+        m.put("dev", e.dev());
+        m.put("meanLoss", Double.isNaN(e.meanLoss()) ? null : e.meanLoss());
+        evaluations.add(m);
+      }
+      json.put("evaluations", evaluations);
       json.put("bestStep", r.best().step());
       json.put("bestDir", String.valueOf(r.bestDir()));
     }

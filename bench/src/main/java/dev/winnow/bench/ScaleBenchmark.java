@@ -28,7 +28,7 @@ import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReader;
-import org.apache.lucene.index.NoMergePolicy;
+import org.apache.lucene.index.TieredMergePolicy;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
@@ -40,7 +40,8 @@ import org.apache.lucene.store.MMapDirectory;
  * thread, 1,000 held-out queries, exact ground truth).
  *
  * <p>Peers in the same run ({@code --peers lucene,hnswlib,int8}): Lucene 9.12 HNSW (one indexing thread, one
- * segment, written to an {@link MMapDirectory} and opened from it), hnswlib-java 1.2.1 through
+ * segment, written to an {@link MMapDirectory} and opened from it; a set too large for one writer buffer is flushed
+ * in several segments and force-merged into one, inside the build time), hnswlib-java 1.2.1 through
  * {@link HnswlibVectorIndex} (heap only; its file is rebuilt on open, so no open figure), and Winnow INT8. RSS is the
  * process's resident set after the engine's searches (VmRSS; mapped file pages the searches touched included).
  *
@@ -225,7 +226,10 @@ public final class ScaleBenchmark {
     long t0 = System.nanoTime();
     long builtHeap;
     try (MMapDirectory dir = new MMapDirectory(dirPath)) {
-      IndexWriterConfig cfg = new IndexWriterConfig().setRAMBufferSizeMB(2040).setMergePolicy(NoMergePolicy.INSTANCE)
+      // one segment when one writer thread's buffer (at most 2047 MB) holds the whole set; else the flushed
+      // segments are force-merged into one inside the timed build (Lucene then rebuilds from the largest graph)
+      IndexWriterConfig cfg = new IndexWriterConfig().setRAMBufferSizeMB(2040).setRAMPerThreadHardLimitMB(2047)
+          .setMergePolicy(new TieredMergePolicy())
           .setUseCompoundFile(false).setCodec(new Lucene912Codec() {
             @Override
             public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
@@ -240,6 +244,15 @@ public final class ScaleBenchmark {
         }
         builtHeap = usedHeap() - heap0; // the buffered vectors and graph, before the flush writes them
         w.commit();
+        int segments;
+        try (DirectoryReader r = DirectoryReader.open(w)) {
+          segments = r.leaves().size();
+        }
+        if (segments > 1) {
+          log("lucene: " + segments + " segments flushed; force-merging into one (counted in build time)");
+          w.forceMerge(1);
+          w.commit();
+        }
       }
     }
     double buildS = secs(t0);
