@@ -303,17 +303,9 @@ public final class RerankTrainExperiment {
             got.stream().map(g -> judged.getOrDefault(g.id(), 0)).toList(), relevant));
       }
     }
-    List<String> q = new ArrayList<>();
-    List<String> p = new ArrayList<>();
-    for (RerankQuery rq : qs) {
-      for (String s : rq.passages()) {
-        q.add(rq.query());
-        p.add(s);
-      }
-    }
     List<float[]> scores;
     try (Reranker fixture = Rerankers.open(shared.resolve("models/minilm-l6-reranker"))) {
-      scores = split(fixture.scorePairs(q, p), qs);
+      scores = rerank(fixture, qs);
     }
     StringBuilder tsv = new StringBuilder("position\tclaim\tfirstStageNdcg10\tfixtureNdcg10\n");
     for (int i = 0; i < qs.size(); i++) {
@@ -552,17 +544,8 @@ public final class RerankTrainExperiment {
         long t0 = System.nanoTime();
         int pairs = 0;
         try (Reranker r = Rerankers.open(m.getValue())) {
-          List<String> q = new ArrayList<>();
-          List<String> p = new ArrayList<>();
-          for (RerankQuery rq : qs) {
-            for (String s : rq.passages()) {
-              q.add(rq.query());
-              p.add(s);
-            }
-          }
-          pairs = q.size();
-          float[] all = r.scorePairs(q, p);
-          scores = split(all, qs);
+          pairs = qs.stream().mapToInt(x -> x.passages().size()).sum();
+          scores = rerank(r, qs);
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         System.err.printf(Locale.ROOT, "%s on %s: %d pairs in %.1f s%n", m.getKey(), d.name(), pairs, secs);
@@ -643,6 +626,19 @@ public final class RerankTrainExperiment {
   private static void row(String model, String setting, RerankMetrics r) {
     System.out.printf(Locale.ROOT, "| %s | %s | %.4f | %.4f | %.4f |%n", model, setting, r.map(), r.mrrAt10(),
         r.ndcgAt10());
+  }
+
+  /** Scores every (query, candidate) pair of {@code qs} in one {@link Reranker#scorePairs} call, split per query. */
+  static List<float[]> rerank(Reranker r, List<RerankQuery> qs) {
+    List<String> q = new ArrayList<>();
+    List<String> p = new ArrayList<>();
+    for (RerankQuery rq : qs) {
+      for (String s : rq.passages()) {
+        q.add(rq.query());
+        p.add(s);
+      }
+    }
+    return split(r.scorePairs(q, p), qs);
   }
 
   static List<float[]> split(float[] all, List<RerankQuery> qs) {
