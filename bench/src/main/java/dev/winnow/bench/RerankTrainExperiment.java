@@ -132,6 +132,10 @@ public final class RerankTrainExperiment {
       if (!ids.containsAll(chosen)) {
         throw new IllegalArgumentException("--dev-ids names claims that are not judged SciFact train claims");
       }
+      if (chosen.size() < 40 || chosen.size() >= ids.size()) {
+        throw new IllegalArgumentException("--dev-ids must name at least 40 claims (the checkpoint subset) and"
+            + " leave some for training, got " + chosen.size() + " of " + ids.size());
+      }
       devIds = ids.stream().filter(chosen::contains).toList();
       trainIds = ids.stream().filter(x -> !chosen.contains(x)).toList();
     }
@@ -311,7 +315,7 @@ public final class RerankTrainExperiment {
     for (int i = 0; i < qs.size(); i++) {
       RerankMetrics a = RerankMetrics.firstStage(List.of(qs.get(i)));
       RerankMetrics b = RerankMetrics.of(List.of(qs.get(i)), List.of(scores.get(i)));
-      tsv.append(String.format(Locale.ROOT, "%d\t%s\t%.4f\t%.4f%n", i, order.get(i), a.ndcgAt10(), b.ndcgAt10()));
+      tsv.append(String.format(Locale.ROOT, "%d\t%s\t%.4f\t%.4f\n", i, order.get(i), a.ndcgAt10(), b.ndcgAt10()));
     }
     Files.writeString(work.resolve("fixture-per-claim.tsv"), tsv.toString());
     System.out.println(GSON.toJson(Map.of("claims", qs.size(), "depth", depth, "firstStage",
