@@ -93,13 +93,14 @@ public final class RerankTrainExperiment {
       case "train" -> train(shared, work, args);
       case "eval" -> eval(shared, work, args);
       case "score" -> score(Path.of(args[1]));
+      case "average" -> average(args);
       case "init" -> {
         try (CrossEncoder ce = CrossEncoder.load(shared.resolve("models/all-MiniLM-L6-v2"), 256, 42)) {
           ce.save(Path.of(args[1])); // all-MiniLM-L6-v2 + a fresh seeded head: a real-size parity fixture
         }
       }
       default -> throw new IllegalArgumentException(
-          "step must be fixture-split, prepare, train, eval, score or init, got '" + step + "'");
+          "step must be fixture-split, prepare, train, eval, average, score or init, got '" + step + "'");
     }
   }
 
@@ -480,6 +481,54 @@ public final class RerankTrainExperiment {
       new String[] {"", ""},
       new String[] {"how long is a marathon", String.join(" ", Collections.nCopies(120,
           "The marathon is a long-distance race of 42.195 kilometres."))});
+
+  /**
+   * {@code average --out DIR MODEL...}: the element-wise mean of the weights of several cross-encoders of one
+   * architecture and tokenizer (a uniform "model soup", Wortsman et al. 2022), saved like a trained model. Checkpoints
+   * of one training lineage average well; unrelated models do not.
+   */
+  static void average(String[] args) throws IOException {
+    Path out = null;
+    List<Path> models = new ArrayList<>();
+    for (int i = 1; i < args.length; i++) {
+      if (args[i].equals("--out")) {
+        out = Path.of(args[++i]);
+      } else {
+        models.add(Path.of(args[i]));
+      }
+    }
+    if (out == null || models.size() < 2) {
+      throw new IllegalArgumentException("average needs --out DIR and at least two model directories, got " + models);
+    }
+    try (CrossEncoder soup = CrossEncoder.load(models.get(0), 256, 42)) {
+      Map<String, ai.djl.nn.Parameter> sum = soup.parameters();
+      for (Path m : models.subList(1, models.size())) {
+        try (CrossEncoder other = CrossEncoder.load(m, 256, 42)) {
+          Map<String, ai.djl.nn.Parameter> p = other.parameters();
+          if (!p.keySet().equals(sum.keySet())) {
+            throw new IllegalArgumentException(m + " has other parameters than " + models.get(0));
+          }
+          for (var e : sum.entrySet()) {
+            ai.djl.ndarray.NDArray a = p.get(e.getKey()).getArray();
+            if (!a.getShape().equals(e.getValue().getArray().getShape())) {
+              throw new IllegalArgumentException(m + ": " + e.getKey() + " has shape " + a.getShape() + ", not "
+                  + e.getValue().getArray().getShape());
+            }
+            e.getValue().getArray().addi(a);
+          }
+        }
+      }
+      for (ai.djl.nn.Parameter p : sum.values()) {
+        p.getArray().divi(models.size());
+      }
+      soup.save(out);
+    }
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("out", out.toString());
+    json.put("models", models.stream().map(Path::toString).toList());
+    System.out.println("averaged " + models.size() + " models into " + out);
+    System.out.println(GSON.toJson(json));
+  }
 
   static void score(Path dir) {
     List<String> q = PARITY_PAIRS.stream().map(p -> p[0]).toList();

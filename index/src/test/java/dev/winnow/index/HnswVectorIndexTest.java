@@ -188,6 +188,38 @@ class HnswVectorIndexTest extends VectorIndexContract {
    * saves new generations over the very file it maps (the atomic rename leaves the mapped old file intact).
    */
   @Test
+  void anOpenedIndexRanksExactlyAsTheIndexItWasSavedFrom() throws IOException {
+    // the opened index scores mapped vectors (in place where the kernels can, else through a copy), the built one
+    // heap arrays: same hits, same scores to the bit, over several full mapped pages and the partial last one
+    Random r = new Random(Seeds.seed("mappedSameRanking"));
+    float[][] v = clustered(r, 5000, DIM);
+    for (Similarity sim : Similarity.values()) {
+      Path file = tmp.resolve("same-" + sim + ".winnow");
+      try (HnswVectorIndex built = HnswVectorIndex.builder(DIM, sim).build()) {
+        for (int i = 0; i < v.length; i++) {
+          built.add(doc(i), v[i]);
+        }
+        built.save(file);
+        try (HnswVectorIndex opened = HnswVectorIndex.open(file)) {
+          for (int qi = 0; qi < 50; qi++) {
+            float[] q = v[r.nextInt(v.length)].clone();
+            q[qi % DIM] += 0.3f;
+            SearchOptions o = SearchOptions.DEFAULTS.withEf(16 + qi);
+            List<Hit> a = built.search(q, 10, o);
+            List<Hit> b = opened.search(q, 10, o);
+            assertEquals(a.size(), b.size(), sim + " query " + qi);
+            for (int i = 0; i < a.size(); i++) {
+              assertEquals(a.get(i).id(), b.get(i).id(), sim + " query " + qi + " rank " + i);
+              assertEquals(Float.floatToIntBits(a.get(i).score()), Float.floatToIntBits(b.get(i).score()),
+                  sim + " query " + qi + " rank " + i);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void aMappedIndexSearchesWhileNewGenerationsAreSavedOverItsFile() throws Exception {
     Random r = new Random(Seeds.seed("mappedSave"));
     float[][] v = clustered(r, 6000, DIM);

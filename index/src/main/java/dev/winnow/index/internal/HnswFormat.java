@@ -518,7 +518,7 @@ public final class HnswFormat {
     HnswGraph graph = new HnswGraph(d, sim, m);
     int page = graph.pageSize();
     int pages = (n + page - 1) / page;
-    FloatBuffer[] vec = new FloatBuffer[pages];
+    ByteBuffer[] vec = new ByteBuffer[pages];
     IntBuffer[] l0 = new IntBuffer[pages];
     ByteBuffer[] codes = qz == null ? null : new ByteBuffer[pages];
     FloatBuffer[] norms = qz == null ? null : new FloatBuffer[pages];
@@ -526,7 +526,7 @@ public final class HnswFormat {
       int from = p * page;
       int count = Math.min(page, n - from);
       MappedByteBuffer vb = ch.map(FileChannel.MapMode.READ_ONLY, off[0] + (long) from * d * 4, (long) count * d * 4);
-      vec[p] = vb.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+      vec[p] = vb.order(ByteOrder.LITTLE_ENDIAN);
       MappedByteBuffer lb = ch.map(FileChannel.MapMode.READ_ONLY, off[1] + (long) from * stride0 * 4,
           (long) count * stride0 * 4);
       l0[p] = lb.order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();

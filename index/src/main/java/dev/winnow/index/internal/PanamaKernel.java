@@ -12,8 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
  * species. Loaded only when {@code jdk.incubator.vector} is enabled ({@code --add-modules jdk.incubator.vector}).
  * Stateless.
  */
-final class PanamaKernel extends Kernel {
-  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+class PanamaKernel extends Kernel {
+  static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   /** As many bytes as {@link #S} has float lanes: one load widens to one float vector. */
   private static final VectorSpecies<Byte> B = ByteVector.SPECIES_PREFERRED.withShape(
       VectorShape.forBitSize(Math.max(64, S.length() * 8)));

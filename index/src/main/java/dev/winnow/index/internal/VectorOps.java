@@ -1,15 +1,21 @@
 package dev.winnow.index.internal;
 
 import dev.winnow.Similarity;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * Float kernels and the score conventions of {@link Similarity}. The kernels come from the Vector API when the
  * JVM runs with {@code --add-modules jdk.incubator.vector} (measured about 2x faster for 384-d dot products, see
- * docs/benchmarks.md), otherwise from plain Java; {@code -Dwinnow.vector=scalar} forces the latter. The choice is
- * made once, logged at DEBUG (INFO with a hint when falling back). Stateless.
+ * docs/benchmarks.md), otherwise from plain Java; {@code -Dwinnow.vector=scalar} forces the latter. On Java 16-18
+ * the Vector API kernels also score the floats of a memory-mapped index in place ({@link PanamaBufferKernel});
+ * elsewhere, or with {@code -Dwinnow.vector=array}, a mapped vector is copied to a scratch array per score. The
+ * choice is made once, logged at DEBUG (INFO with a hint when falling back). Stateless.
  */
 public final class VectorOps {
   private static final Kernel K = pick();
+  /** Whether {@link #score(Similarity, float[], ByteBuffer, int)} reads mapped floats in place. */
+  public static final boolean DIRECT = K.direct();
 
   private VectorOps() {}
 
@@ -18,8 +24,13 @@ public final class VectorOps {
     boolean wanted = !"scalar".equals(System.getProperty("winnow.vector"));
     if (wanted && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
       try {
-        Kernel k = (Kernel) Class.forName("dev.winnow.index.internal.PanamaKernel").getDeclaredConstructor().newInstance();
-        log.log(System.Logger.Level.DEBUG, "Winnow index kernels: " + k.name());
+        Kernel k = Runtime.version().feature() <= 18 && !"array".equals(System.getProperty("winnow.vector"))
+            ? bufferKernel(log) : null;
+        if (k == null) {
+          k = (Kernel) Class.forName("dev.winnow.index.internal.PanamaKernel").getDeclaredConstructor().newInstance();
+        }
+        log.log(System.Logger.Level.DEBUG, "Winnow index kernels: " + k.name() + (k.direct() ? ", in place on mapped"
+            + " files" : ", mapped vectors copied per score"));
         return k;
       } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
         log.log(System.Logger.Level.INFO, "Winnow index: Vector API unusable (" + e + "); using scalar kernels");
@@ -31,6 +42,35 @@ public final class VectorOps {
           + " faster HNSW build and search");
     }
     return new ScalarKernel();
+  }
+
+  /**
+   * The Vector API kernels that also read mapped files in place (Java 16-18 only), checked once against the array
+   * kernels on a small buffer; null if unusable here.
+   */
+  private static Kernel bufferKernel(System.Logger log) {
+    try {
+      Kernel k = (Kernel) Class.forName("dev.winnow.index.internal.PanamaBufferKernel").getDeclaredConstructor()
+          .newInstance();
+      int n = 67;
+      float[] a = new float[n];
+      float[] b = new float[n];
+      ByteBuffer buf = ByteBuffer.allocateDirect(4 * n + 4).order(ByteOrder.LITTLE_ENDIAN);
+      for (int i = 0; i < n; i++) {
+        a[i] = (i % 7) - 3;
+        b[i] = (i % 5) * 0.5f;
+        buf.putFloat(4 + 4 * i, b[i]);
+      }
+      if (k.dot(a, buf, 4, n) != k.dot(a, b, 0, n) || k.squareDistance(a, buf, 4, n) != k.squareDistance(a, b, 0, n)) {
+        log.log(System.Logger.Level.INFO, "Winnow index: buffer kernels disagree with array kernels; copying mapped"
+            + " vectors");
+        return null;
+      }
+      return k;
+    } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+      log.log(System.Logger.Level.DEBUG, "Winnow index: no in-place buffer kernels (" + e + ")");
+      return null;
+    }
   }
 
   /** Which kernels are in use: "scalar" or "vector-api-&lt;bits&gt;bit". */
@@ -105,6 +145,16 @@ public final class VectorOps {
   /** Score (higher is better) of a stored-form query against a stored-form vector. */
   public static float score(Similarity similarity, float[] q, float[] v) {
     return similarity == Similarity.EUCLIDEAN ? 1f / (1f + squareDistance(q, v)) : dot(q, v);
+  }
+
+  /**
+   * Score against the {@code q.length} little-endian floats of {@code data} from byte {@code off}, read in place;
+   * only when {@link #DIRECT}.
+   */
+  public static float score(Similarity similarity, float[] q, ByteBuffer data, int off) {
+    return similarity == Similarity.EUCLIDEAN
+        ? 1f / (1f + K.squareDistance(q, data, off, q.length))
+        : K.dot(q, data, off, q.length);
   }
 
   /** Score against {@code data[off, off + q.length)}. */
