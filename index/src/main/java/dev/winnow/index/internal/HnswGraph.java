@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <ul>
  *   <li>Vectors (stored form) in pages of {@link #pageSize()} nodes: {@code float[page * dimension]} on the heap, or a
- *       read-only {@link FloatBuffer} over a memory-mapped file section for the nodes an opened file holds.
+ *       read-only little-endian buffer over a memory-mapped file section for the nodes an opened file holds, scored
+ *       in place where the kernels can ({@link VectorOps#DIRECT}), else copied to a scratch array per score.
  *   <li>Layer 0 neighbours in pages of {@code page * (2M + 1)} ints: per node a count then up to 2M ids. A mapped
  *       page is copied to the heap the first time a writer changes a list in it (copy on write).
  *   <li>Upper layers (about one node in M has any) as one {@code int[]} per such node, {@code M + 1} ints a

@@ -27,12 +27,12 @@ public final class VectorOps {
         Kernel k = Runtime.version().feature() <= 18 && !"array".equals(System.getProperty("winnow.vector"))
             ? bufferKernel(log) : null;
         if (k == null) {
-          k = (Kernel) Class.forName("dev.winnow.index.internal.PanamaKernel").getDeclaredConstructor().newInstance();
+          k = VectorApiKernels.arrays();
         }
         log.log(System.Logger.Level.DEBUG, "Winnow index kernels: " + k.name() + (k.direct() ? ", in place on mapped"
             + " files" : ", mapped vectors copied per score"));
         return k;
-      } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+      } catch (LinkageError | RuntimeException e) {
         log.log(System.Logger.Level.INFO, "Winnow index: Vector API unusable (" + e + "); using scalar kernels");
         return new ScalarKernel();
       }
@@ -50,8 +50,7 @@ public final class VectorOps {
    */
   private static Kernel bufferKernel(System.Logger log) {
     try {
-      Kernel k = (Kernel) Class.forName("dev.winnow.index.internal.PanamaBufferKernel").getDeclaredConstructor()
-          .newInstance();
+      Kernel k = VectorApiKernels.buffers();
       int n = 67;
       float[] a = new float[n];
       float[] b = new float[n];
@@ -67,7 +66,7 @@ public final class VectorOps {
         return null;
       }
       return k;
-    } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+    } catch (LinkageError | RuntimeException e) {
       log.log(System.Logger.Level.DEBUG, "Winnow index: no in-place buffer kernels (" + e + ")");
       return null;
     }
