@@ -60,6 +60,8 @@ import java.util.Set;
  *       weighted sum of min-max normalised first-stage and reranker scores for weights 0..1; then one weight for
  *       all sets (the best mean gain among the weights that improve every set by at least 0.01 MAP / nDCG@10),
  *       written as {@code winnow-evaluation.json} into the {@code --evidence} model's directory.
+ *   <li>{@code average --out DIR MODEL...}: the element-wise mean of several cross-encoders' weights (a uniform
+ *       weight soup of one training lineage), saved like a trained model.
  *   <li>{@code init DIR} saves all-MiniLM-L6-v2 with a fresh head (the untrained cross-encoder); {@code score DIR}
  *       prints Java's scores of fixed pairs as JSON, for the Python parity check of docs/training.md.
  * </ul>
