@@ -84,7 +84,8 @@ public final class SearchPathBenchmark {
             double[] p = ScaleBenchmark.measure(queries, truth, q -> index.search(q, 10, o));
             qps[which][e][r] = p[1];
             recall[which][e] = p[0];
-            log(String.format(Locale.ROOT, "round %d %s ef %d recall %.4f QPS %.0f", r, names[which], efs[e], p[0], p[1]));
+            log(String.format(Locale.ROOT, "round %d %s ef %d recall %.4f QPS %.0f", r, names[which], efs[e], p[0],
+                p[1]));
           }
         }
       }
@@ -95,7 +96,8 @@ public final class SearchPathBenchmark {
     String setting = "vector=" + System.getProperty("winnow.vector", "default") + ", touch="
         + System.getProperty("winnow.touch", "true");
     String machine = String.format(Locale.ROOT, "%d cores, java %s, kernels %s, %s",
-        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), Kernels.implementation(), setting);
+        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), Kernels.implementation(),
+        setting);
     System.out.println("Machine: " + machine + "\n");
     System.out.println("| index | ef | recall@10 | QPS (median of " + rounds + ") |");
     System.out.println("|---|---|---|---|");
@@ -107,7 +109,8 @@ public final class SearchPathBenchmark {
         double median = q[q.length / 2];
         System.out.printf(Locale.ROOT, "| %s | %d | %.4f | %.0f |%n", names[which], efs[e], recall[which][e], median);
         json.append(json.length() == 0 ? "" : ",").append(String.format(Locale.ROOT,
-            "{\"index\":\"%s\",\"ef\":%d,\"recall\":%.4f,\"qps\":%.1f}", names[which], efs[e], recall[which][e], median));
+            "{\"index\":\"%s\",\"ef\":%d,\"recall\":%.4f,\"qps\":%.1f}", names[which], efs[e], recall[which][e],
+            median));
       }
     }
     System.out.println("{\"n\":" + n + ",\"machine\":\"" + machine + "\",\"rows\":[" + json + "]}");

@@ -84,7 +84,8 @@ import java.util.function.Consumer;
  *
  * <p><b>Thread-safety and cost.</b> Thread-safe. Searches run in parallel with each other and with writers, and
  * take no index-wide lock (each neighbour list is copied under its own short striped monitor). {@link #save}
- * excludes writers, not searches. Each searching thread keeps visited marks of one bit per node. Memory per node: 4 × dimension bytes of vector, 4 × (2M + 1) bytes of layer-0 links, one byte
+ * excludes writers, not searches. Each searching thread keeps visited marks of one bit per node. Memory per node:
+ * 4 × dimension bytes of vector, 4 × (2M + 1) bytes of layer-0 links, one byte
  * of level, links of upper layers for about one node in M, and the document with its id-map entry.
  */
 public final class HnswVectorIndex implements VectorIndex {

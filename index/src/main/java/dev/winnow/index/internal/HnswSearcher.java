@@ -47,7 +47,10 @@ public final class HnswSearcher {
   public interface Scorer {
     float score(int node);
 
-    /** Starts loading what {@link #score} will read for {@code node}; returns a value to keep (see {@link HnswGraph#touch}). */
+    /**
+     * Starts loading what {@link #score} will read for {@code node}; returns a value to keep (see
+     * {@link HnswGraph#touch}).
+     */
     default float touch(int node) {
       return 0;
     }

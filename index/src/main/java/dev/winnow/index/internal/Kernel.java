@@ -30,7 +30,10 @@ abstract class Kernel {
     throw new UnsupportedOperationException(name() + " does not read buffers");
   }
 
-  /** Squared Euclidean distance of {@code a[0, n)} and the {@code n} little-endian floats of {@code b} from byte {@code off}. */
+  /**
+   * Squared Euclidean distance of {@code a[0, n)} and the {@code n} little-endian floats of {@code b} from byte
+   * {@code off}.
+   */
   float squareDistance(float[] a, ByteBuffer b, int off, int n) {
     throw new UnsupportedOperationException(name() + " does not read buffers");
   }
