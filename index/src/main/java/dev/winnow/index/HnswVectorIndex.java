@@ -223,6 +223,22 @@ public final class HnswVectorIndex implements VectorIndex {
    */
   @Override
   public void addAll(List<Document> documents, float[][] vectors) {
+    addBatch(documents, vectors);
+    repair(false);
+  }
+
+  private void repair(boolean force) {
+    writeGate.readLock().lock();
+    try {
+      if (!closed) {
+        gen.repair(force);
+      }
+    } finally {
+      writeGate.readLock().unlock();
+    }
+  }
+
+  private void addBatch(List<Document> documents, float[][] vectors) {
     Checks.open(closed, "HnswVectorIndex");
     float[][] stored = Checks.batch(documents, vectors, dimension, similarity, id -> gen.byId().containsKey(id));
     maybeQuantize(stored);
@@ -262,7 +278,7 @@ public final class HnswVectorIndex implements VectorIndex {
       vecs.add(row.getValue());
       if (docs.size() == batch || !it.hasNext()) {
         try {
-          addAll(docs, vecs.toArray(new float[0][]));
+          addBatch(docs, vecs.toArray(new float[0][]));
         } catch (IllegalArgumentException e) {
           throw new IllegalArgumentException("rows from " + done + ": " + e.getMessage(), e);
         }
@@ -274,6 +290,7 @@ public final class HnswVectorIndex implements VectorIndex {
         }
       }
     }
+    repair(true);
   }
 
   private void add0(Document document, float[] stored, String presentRule) {
@@ -485,6 +502,7 @@ public final class HnswVectorIndex implements VectorIndex {
     writeGate.writeLock().lock();
     try {
       Checks.open(closed, "HnswVectorIndex");
+      gen.repair(true);
       HnswFormat.write(path, gen, efConstruction, defaultEf, compactionThreshold,
           quantization == Quantization.INT8 ? 1 : 0, oversample, quantizeAfter);
     } finally {
@@ -636,6 +654,7 @@ public final class HnswVectorIndex implements VectorIndex {
       fresh.nodes().adoptText(node, old.nodes(), src);
       placed[i] = node;
     });
+    fresh.repair(true);
     writeGate.writeLock().lock();
     try {
       if (closed || gen != old) {

@@ -12,8 +12,11 @@ import java.util.SplittableRandom;
  *       previous layer's whole beam), then the neighbour-selection heuristic: a candidate is kept only when it is
  *       closer to the new node than to every neighbour already kept, up to 2M on layer 0 (Lucene's layer-0 degree;
  *       hnswlib keeps M there) and M above.
- *   <li>Back links: each chosen neighbour gets the new node; a list that overflows drops its worst non-diverse
- *       entry (the farthest one if all are diverse), so lists stay full rather than being cut down.
+ *   <li>Back links: each chosen neighbour gets the new node; a list that overflows drops one entry: the worst one
+ *       the new node shadows, else the new node if it is shadowed, else the farthest (Lucene's rule), so lists
+ *       stay full rather than being cut down.
+ *   <li>After a batch of inserts, {@link #connectUnreachable} links in any node that no walk from the entry point
+ *       reaches (pruning leaves a few: 45 of 1M on layer 0).
  * </ol>
  *
  * <p>Concurrent inserts from several threads are safe: a node chooses its neighbours on all its layers before any
@@ -29,6 +32,7 @@ public final class HnswBuilder {
   private final int maxLevel;
   private final SplittableRandom random;
   private final Object entryLock = new Object();
+  private final Object repairLock = new Object();
   private final ThreadLocal<Scratch> scratch;
 
   public HnswBuilder(HnswGraph graph, int efConstruction, long seed) {
@@ -198,7 +202,11 @@ public final class HnswBuilder {
         graph.setNeighboursLocked(target, level, list, n + 1);
         return;
       }
-      // full: score every entry against the target, sort best first, drop the worst non-diverse one
+      // full (Lucene's rule): sort the entries and the new node best first against the target; the entries were
+      // diverse among themselves when they were kept, so only the newcomer is checked: drop the worst entry it
+      // shadows (scores at least as high against it as the target does), else the newcomer itself if a better
+      // entry shadows it, else the farthest entry. A full re-check of every pair cuts lists down further and
+      // measured lower recall (1M set: 0.739 against 0.750 at ef 20)
       graph.vector(target, s.tv);
       int total = n + 1;
       for (int i = 0; i < n; i++) {
@@ -209,16 +217,26 @@ public final class HnswBuilder {
       s.pruneScores[n] = score;
       sortDescending(s.pruneIds, s.pruneScores, total);
       int drop = total - 1;
+      int pos = 0;
+      while (s.pruneIds[pos] != node) {
+        pos++;
+      }
+      graph.vector(node, s.cv);
       for (int i = total - 1; i > 0; i--) {
-        graph.vector(s.pruneIds[i], s.cv);
-        boolean diverse = true;
-        for (int j = 0; j < i; j++) {
-          if (graph.score(s.cv, s.pruneIds[j], s.vs) > s.pruneScores[i]) {
-            diverse = false;
-            break;
+        if (i == pos) {
+          boolean diverse = true;
+          for (int j = 0; j < i; j++) {
+            if (graph.score(s.cv, s.pruneIds[j], s.vs) >= s.pruneScores[i]) {
+              diverse = false;
+              break;
+            }
           }
+          if (!diverse) {
+            drop = i;
+          }
+          break;
         }
-        if (!diverse) {
+        if (graph.score(s.cv, s.pruneIds[i], s.vs) >= s.pruneScores[i]) {
           drop = i;
           break;
         }
@@ -230,6 +248,205 @@ public final class HnswBuilder {
         }
       }
       graph.setNeighboursLocked(target, level, list, k);
+    }
+  }
+
+  /**
+   * Links in every node that a walk from the entry point cannot reach, layer by layer, top-down (Lucene's builder
+   * has the same pass): a beam search of width {@code efConstruction} from the entry finds the nearest reachable
+   * nodes of such a node; the best of them with a free slot (else the best, replacing its farthest neighbour) links
+   * to it, it links back when it has room, and everything newly reachable through it is marked. Concurrent inserts
+   * may run meanwhile (a node they have allocated but not yet linked may get linked here too, which is harmless);
+   * one repair runs at a time. Returns the number of nodes linked in.
+   */
+  public int connectUnreachable() {
+    synchronized (repairLock) {
+      long e = graph.entry();
+      if (e < 0) {
+        return 0;
+      }
+      int n = graph.size();
+      Repair r = new Repair(n, graph.dimension(), 2 * graph.m() + 1);
+      int linked = 0;
+      for (int l = HnswGraph.entryLevel(e); l >= 0; l--) {
+        // a link that had to replace an entry's only in-link cuts that entry off: walk again, a few times at most
+        for (int pass = 0; pass < 4; pass++) {
+          int[] got = repairLevel(l, e, r);
+          linked += got[0];
+          if (got[1] == 0) {
+            break;
+          }
+        }
+      }
+      return linked;
+    }
+  }
+
+  private static final class Repair {
+    final java.util.BitSet seen;
+    final int[] queue;
+    final int[] inDegree;
+    final float[] v;
+    final float[] tv;
+    final float[] vs;
+    final int[][] list;
+
+    Repair(int n, int dimension, int maxList) {
+      seen = new java.util.BitSet(n);
+      queue = new int[n];
+      inDegree = new int[n];
+      v = new float[dimension];
+      tv = new float[dimension];
+      vs = new float[dimension];
+      list = new int[][] {new int[maxList]};
+    }
+  }
+
+  /** One pass over {@code level}; returns {nodes linked in, links that cut off the entry they replaced}. */
+  private int[] repairLevel(int level, long e, Repair r) {
+    int n = r.queue.length;
+    int entry = HnswGraph.entryNode(e);
+    int top = HnswGraph.entryLevel(e);
+    java.util.Arrays.fill(r.inDegree, 0);
+    for (int x = 0; x < n; x++) {
+      if (graph.level(x) >= level) {
+        int c = graph.neighbours(x, level, r.list);
+        for (int j = 0; j < c; j++) {
+          if (r.list[0][j] < n) {
+            r.inDegree[r.list[0][j]]++;
+          }
+        }
+      }
+    }
+    r.seen.clear();
+    walk(entry, level, r);
+    Scratch s = scratch.get();
+    HnswSearcher searcher = HnswSearcher.get();
+    int linked = 0;
+    int cuts = 0;
+    for (int u = r.seen.nextClearBit(0); u < n; u = r.seen.nextClearBit(u + 1)) {
+      if (graph.level(u) < level) {
+        continue;
+      }
+      graph.vector(u, r.v);
+      HnswSearcher.Scorer scorer = searcher.floats(graph, r.v);
+      int ep = entry;
+      float epScore = scorer.score(ep);
+      for (int k = top; k > level; k--) {
+        ep = searcher.greedy(graph, scorer, ep, epScore, k);
+        epScore = searcher.lastScore();
+      }
+      s.seeds[0] = ep;
+      s.seedScores[0] = epScore;
+      searcher.searchLayer(graph, scorer, s.seeds, s.seedScores, 1, level, efConstruction, HnswSearcher.Accept.ALL,
+          Integer.MAX_VALUE, s.results);
+      int c = drainDescending(s, u);
+      // the nearest reachable node with a free slot; else one whose farthest replaceable entry has another
+      // in-link; else the nearest, cutting one entry off (the next pass links it back)
+      int target = -1;
+      int outcome = -1;
+      for (int mode = 0; mode < 3 && outcome < 0; mode++) {
+        for (int i = 0; i < c && outcome < 0; i++) {
+          int t = s.candIds[i];
+          if (t < n && r.seen.get(t)) {
+            outcome = linkInto(t, u, level, r, mode);
+            target = t;
+          }
+        }
+      }
+      if (outcome < 0) {
+        continue; // nothing reachable on this layer to link from
+      }
+      cuts += outcome == 2 ? 1 : 0;
+      synchronized (graph.lock(u)) {
+        int k = graph.neighboursLocked(u, level, r.list);
+        boolean has = false;
+        for (int i = 0; i < k && !has; i++) {
+          has = r.list[0][i] == target;
+        }
+        if (!has && k < graph.maxConn(level)) {
+          r.list[0][k] = target;
+          graph.setNeighboursLocked(u, level, r.list[0], k + 1);
+          r.inDegree[target]++;
+        }
+      }
+      walk(u, level, r);
+      linked++;
+    }
+    return new int[] {linked, cuts};
+  }
+
+  /** Breadth-first from {@code from} on {@code level}, marking in {@code r.seen} every node not yet marked. */
+  private void walk(int from, int level, Repair r) {
+    if (r.seen.get(from)) {
+      return;
+    }
+    int[] queue = r.queue;
+    int head = 0;
+    int tail = 0;
+    r.seen.set(from);
+    queue[tail++] = from;
+    while (head < tail) {
+      int x = queue[head++];
+      int c = graph.neighbours(x, level, r.list);
+      for (int j = 0; j < c; j++) {
+        int y = r.list[0][j];
+        if (y < queue.length && !r.seen.get(y)) {
+          r.seen.set(y);
+          queue[tail++] = y;
+        }
+      }
+    }
+  }
+
+  /**
+   * Adds {@code node} to {@code target}'s list. Mode 0: only into a free slot; 1: else in place of the farthest
+   * entry that has another in-link; 2: else in place of the farthest entry. Returns -1 (not linked), 0 (free slot or
+   * already there), 1 (replaced an entry that keeps an in-link) or 2 (replaced an entry's only in-link).
+   */
+  private int linkInto(int target, int node, int level, Repair r, int mode) {
+    synchronized (graph.lock(target)) {
+      int k = graph.neighboursLocked(target, level, r.list);
+      int[] ids = r.list[0];
+      for (int i = 0; i < k; i++) {
+        if (ids[i] == node) {
+          return 0;
+        }
+      }
+      if (k < graph.maxConn(level)) {
+        ids[k] = node;
+        graph.setNeighboursLocked(target, level, ids, k + 1);
+        r.inDegree[node]++;
+        return 0;
+      }
+      if (mode == 0) {
+        return -1;
+      }
+      graph.vector(target, r.tv);
+      int worst = -1;
+      float worstScore = Float.POSITIVE_INFINITY;
+      for (int i = 0; i < k; i++) {
+        boolean spare = ids[i] >= r.inDegree.length || r.inDegree[ids[i]] >= 2;
+        if (mode == 2 || spare) {
+          float sc = graph.score(r.tv, ids[i], r.vs);
+          if (sc < worstScore) {
+            worstScore = sc;
+            worst = i;
+          }
+        }
+      }
+      if (worst < 0) {
+        return -1;
+      }
+      int old = ids[worst];
+      boolean cut = old < r.inDegree.length && r.inDegree[old] < 2;
+      if (old < r.inDegree.length) {
+        r.inDegree[old]--;
+      }
+      ids[worst] = node;
+      graph.setNeighboursLocked(target, level, ids, k);
+      r.inDegree[node]++;
+      return cut ? 2 : 1;
     }
   }
 

@@ -13,6 +13,7 @@ public final class HnswGeneration {
   private final HnswBuilder builder;
   private final NodeTable nodes;
   private final ConcurrentHashMap<String, Integer> byId;
+  private final java.util.concurrent.atomic.AtomicInteger unrepaired = new java.util.concurrent.atomic.AtomicInteger();
 
   public HnswGeneration(HnswGraph graph, HnswBuilder builder, NodeTable nodes, ConcurrentHashMap<String, Integer> byId) {
     this.graph = graph;
@@ -48,7 +49,22 @@ public final class HnswGeneration {
     int node = graph.allocate(stored, level);
     nodes.set(node, document, visible);
     builder.link(node, stored, level);
+    unrepaired.incrementAndGet();
     return node;
+  }
+
+  /**
+   * Links in nodes no walk from the entry point reaches ({@link HnswBuilder#connectUnreachable}) when nodes were
+   * inserted since the last repair: always if {@code force}, else once they reach 1/32 of the graph (at least
+   * 1,024), so that a walk over the graph costs each insert O(32 M) link reads. Returns the nodes linked in.
+   */
+  public int repair(boolean force) {
+    int pending = unrepaired.get();
+    if (pending == 0 || !force && pending < Math.max(1024, graph.size() / 32)) {
+      return 0;
+    }
+    unrepaired.addAndGet(-pending);
+    return builder.connectUnreachable();
   }
 
   /** The live node of {@code id}, or -1. */
