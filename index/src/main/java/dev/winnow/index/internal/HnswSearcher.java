@@ -51,7 +51,7 @@ public final class HnswSearcher {
      * Starts loading what {@link #score} will read for {@code node}; returns a value to keep (see
      * {@link HnswGraph#touch}).
      */
-    default float touch(int node) {
+    default int touch(int node) {
       return 0;
     }
   }
@@ -63,7 +63,7 @@ public final class HnswSearcher {
    */
   static final boolean TOUCH = !"false".equals(System.getProperty("winnow.touch"));
   /** Where the touched values go, so that the JIT keeps the reads. */
-  private float sink;
+  private int sink;
   /** The unvisited neighbours of the node being expanded. */
   private int[] batch = new int[64];
 
@@ -84,7 +84,7 @@ public final class HnswSearcher {
     }
 
     @Override
-    public float touch(int node) {
+    public int touch(int node) {
       return graph.touch(node);
     }
   }
@@ -110,7 +110,7 @@ public final class HnswSearcher {
     }
 
     @Override
-    public float touch(int node) {
+    public int touch(int node) {
       return graph.touchCodes(node);
     }
   }
@@ -251,11 +251,11 @@ public final class HnswSearcher {
         }
       }
       if (TOUCH) {
-        float t = 0;
+        int t = 0;
         for (int i = 0; i < f; i++) {
-          t += scorer.touch(fresh[i]);
+          t ^= scorer.touch(fresh[i]);
         }
-        sink += t;
+        sink ^= t;
       }
       for (int i = 0; i < f; i++) {
         int id = fresh[i];
