@@ -55,7 +55,10 @@ import java.util.function.Consumer;
  *
  * <p><b>Graph.</b> Layer 0 keeps up to 2M neighbours a node, upper layers M; neighbours are chosen with the
  * diversity heuristic, also for the new node's own layer-0 list (as Lucene does; hnswlib keeps M there), and a full
- * list drops its worst non-diverse entry. Inserts run concurrently from any number of threads.
+ * list taking a back link drops the worst entry the newcomer shadows (Lucene's rule). Pruning can leave a few nodes
+ * that no search reaches (45 of 1M on layer 0); {@code addAll} (once the nodes inserted since the last repair reach
+ * 1/32 of the graph), {@code save} and compaction link them back in, at the cost of one walk over the graph.
+ * Inserts run concurrently from any number of threads.
  *
  * <p><b>Deletes and compaction.</b> Deleted and replaced nodes become tombstones: they keep guiding searches but
  * are never returned. When tombstones exceed {@link Builder#compactionThreshold} of the graph, the delete or upsert
@@ -224,14 +227,14 @@ public final class HnswVectorIndex implements VectorIndex {
   @Override
   public void addAll(List<Document> documents, float[][] vectors) {
     addBatch(documents, vectors);
-    repair(false);
+    repair();
   }
 
-  private void repair(boolean force) {
+  private void repair() {
     writeGate.readLock().lock();
     try {
       if (!closed) {
-        gen.repair(force);
+        gen.repair(false);
       }
     } finally {
       writeGate.readLock().unlock();
@@ -290,7 +293,7 @@ public final class HnswVectorIndex implements VectorIndex {
         }
       }
     }
-    repair(true);
+    repair();
   }
 
   private void add0(Document document, float[] stored, String presentRule) {
