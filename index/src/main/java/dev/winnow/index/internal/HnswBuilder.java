@@ -96,13 +96,7 @@ public final class HnswBuilder {
     int ep = HnswGraph.entryNode(entry);
     int top = HnswGraph.entryLevel(entry);
     HnswSearcher.Scorer scorer = searcher.floats(graph, v);
-    float epScore = scorer.score(ep);
-    for (int l = top; l > level; l--) {
-      ep = searcher.greedy(graph, scorer, ep, epScore, l);
-      epScore = searcher.lastScore();
-    }
-    s.seeds[0] = ep;
-    s.seedScores[0] = epScore;
+    descend(searcher, scorer, ep, top, level, s);
     int seedCount = 1;
     int from = Math.min(level, top);
     s.ensureLevels(from + 1);
@@ -132,6 +126,17 @@ public final class HnswBuilder {
         addLink(s.chosen[l][i], node, s.chosenScores[l][i], l, s);
       }
     }
+  }
+
+  /** Greedy descent from {@code ep} on layer {@code top} down to layer {@code level + 1}; leaves the seed in s. */
+  private void descend(HnswSearcher searcher, HnswSearcher.Scorer scorer, int ep, int top, int level, Scratch s) {
+    float epScore = scorer.score(ep);
+    for (int l = top; l > level; l--) {
+      ep = searcher.greedy(graph, scorer, ep, epScore, l);
+      epScore = searcher.lastScore();
+    }
+    s.seeds[0] = ep;
+    s.seedScores[0] = epScore;
   }
 
   private static float scoreOf(Scratch s, int id, int n) {
@@ -330,14 +335,7 @@ public final class HnswBuilder {
       }
       graph.vector(u, r.v);
       HnswSearcher.Scorer scorer = searcher.floats(graph, r.v);
-      int ep = entry;
-      float epScore = scorer.score(ep);
-      for (int k = top; k > level; k--) {
-        ep = searcher.greedy(graph, scorer, ep, epScore, k);
-        epScore = searcher.lastScore();
-      }
-      s.seeds[0] = ep;
-      s.seedScores[0] = epScore;
+      descend(searcher, scorer, entry, top, level, s);
       searcher.searchLayer(graph, scorer, s.seeds, s.seedScores, 1, level, efConstruction, HnswSearcher.Accept.ALL,
           Integer.MAX_VALUE, s.results);
       int c = drainDescending(s, u);

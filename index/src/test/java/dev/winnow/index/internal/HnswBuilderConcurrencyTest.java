@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.winnow.Document;
 import dev.winnow.Similarity;
 import java.util.ArrayDeque;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -22,21 +21,7 @@ class HnswBuilderConcurrencyTest {
   void everyNodeStaysReachableWhenManyThreadsInsert() throws Exception {
     int n = 6000;
     int dim = 64;
-    Random r = new Random(11);
-    float[][] centres = new float[30][dim];
-    for (float[] c : centres) {
-      for (int j = 0; j < dim; j++) {
-        c[j] = (float) r.nextGaussian();
-      }
-    }
-    float[][] v = new float[n][dim];
-    for (int i = 0; i < n; i++) {
-      float[] c = centres[r.nextInt(centres.length)];
-      for (int j = 0; j < dim; j++) {
-        v[i][j] = c[j] + 0.3f * (float) r.nextGaussian();
-      }
-      v[i] = VectorOps.stored(Similarity.COSINE, v[i]);
-    }
+    float[][] v = ClusteredVectors.of(n, dim, 11);
     int[] one = build(v, 1);
     int[] many = build(v, 8);
     System.out.printf("HnswBuilderConcurrencyTest: %d nodes; 1 thread: %d orphans, %d reachable; 8 threads: %d orphans,"

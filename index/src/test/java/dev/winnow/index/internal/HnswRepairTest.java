@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.winnow.Document;
 import dev.winnow.Similarity;
 import java.util.ArrayDeque;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,25 +13,6 @@ import org.junit.jupiter.api.Test;
  * set built with a small M, and a node whose in-links are all cut must come back.
  */
 class HnswRepairTest {
-  private static float[][] clustered(int n, int dim, long seed) {
-    Random r = new Random(seed);
-    float[][] centres = new float[30][dim];
-    for (float[] c : centres) {
-      for (int j = 0; j < dim; j++) {
-        c[j] = (float) r.nextGaussian();
-      }
-    }
-    float[][] v = new float[n][dim];
-    for (int i = 0; i < n; i++) {
-      float[] c = centres[r.nextInt(centres.length)];
-      for (int j = 0; j < dim; j++) {
-        v[i][j] = c[j] + 0.3f * (float) r.nextGaussian();
-      }
-      v[i] = VectorOps.stored(Similarity.COSINE, v[i]);
-    }
-    return v;
-  }
-
   private static HnswGeneration build(float[][] v, int m) {
     HnswGeneration g = HnswGeneration.empty(v[0].length, Similarity.COSINE, m, 100, 1);
     for (int i = 0; i < v.length; i++) {
@@ -69,7 +49,7 @@ class HnswRepairTest {
 
   @Test
   void everyNodeIsReachableOnEveryLayerAfterTheRepair() {
-    HnswGeneration g = build(clustered(6000, 64, 11), 4);
+    HnswGeneration g = build(ClusteredVectors.of(6000, 64, 11), 4);
     HnswGraph graph = g.graph();
     int top = HnswGraph.entryLevel(graph.entry());
     int before = 0;
@@ -87,7 +67,7 @@ class HnswRepairTest {
 
   @Test
   void aNodeWhoseInLinksAreCutIsLinkedBackToItsNearestNodes() {
-    float[][] v = clustered(2000, 32, 5);
+    float[][] v = ClusteredVectors.of(2000, 32, 5);
     HnswGeneration g = build(v, 8);
     HnswGraph graph = g.graph();
     int victim = 1234;
