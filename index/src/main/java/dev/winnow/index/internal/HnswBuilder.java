@@ -123,7 +123,7 @@ public final class HnswBuilder {
     }
     for (int l = from; l >= 0; l--) {
       for (int i = 0; i < s.chosenCount[l]; i++) {
-        addLink(s.chosen[l][i], node, s.chosenScores[l][i], l, s);
+        addLink(s.chosen[l][i], node, v, s.chosenScores[l][i], l, s);
       }
     }
   }
@@ -192,7 +192,7 @@ public final class HnswBuilder {
   }
 
   /** Adds {@code node} to {@code target}'s list on {@code level}, pruning one entry when the list is full. */
-  private void addLink(int target, int node, float score, int level, Scratch s) {
+  private void addLink(int target, int node, float[] v, float score, int level, Scratch s) {
     int max = graph.maxConn(level);
     synchronized (graph.lock(target)) {
       int n = graph.neighboursLocked(target, level, s.list);
@@ -226,12 +226,11 @@ public final class HnswBuilder {
       while (s.pruneIds[pos] != node) {
         pos++;
       }
-      graph.vector(node, s.cv);
       for (int i = total - 1; i > 0; i--) {
         if (i == pos) {
           boolean diverse = true;
           for (int j = 0; j < i; j++) {
-            if (graph.score(s.cv, s.pruneIds[j], s.vs) >= s.pruneScores[i]) {
+            if (graph.score(v, s.pruneIds[j], s.vs) >= s.pruneScores[i]) {
               diverse = false;
               break;
             }
@@ -241,7 +240,7 @@ public final class HnswBuilder {
           }
           break;
         }
-        if (graph.score(s.cv, s.pruneIds[i], s.vs) >= s.pruneScores[i]) {
+        if (graph.score(v, s.pruneIds[i], s.vs) >= s.pruneScores[i]) {
           drop = i;
           break;
         }
