@@ -59,7 +59,11 @@ import java.util.Set;
  *       each model (the shared int8 fixture by default too): pure rerank, rerank of the top M only, and the
  *       weighted sum of min-max normalised first-stage and reranker scores for weights 0..1; then one weight for
  *       all sets (the best mean gain among the weights that improve every set by at least 0.01 MAP / nDCG@10),
- *       written as {@code winnow-evaluation.json} into the {@code --evidence} model's directory.
+ *       written as {@code winnow-evaluation.json} into the {@code --evidence} model's directory. {@code
+ *       --scores-out FILE} also writes every model's raw scores (per set, per query) for {@code paired}.
+ *   <li>{@code paired --scores FILE... --a NAME:W --b NAME:W [--resamples N]}: the per-query difference, model A
+ *       blended at weight W against model B at its weight (1 = pure rerank), on each dev set: mean, a seeded
+ *       95 % paired-bootstrap interval and a two-sided sign-flip randomisation p-value.
  *   <li>{@code average --out DIR MODEL...}: the element-wise mean of several cross-encoders' weights (a uniform
  *       weight soup of one training lineage), saved like a trained model.
  *   <li>{@code init DIR} saves all-MiniLM-L6-v2 with a fresh head (the untrained cross-encoder); {@code score DIR}
@@ -94,6 +98,7 @@ public final class RerankTrainExperiment {
       case "fixture-split" -> fixtureSplit(shared, root, work, args);
       case "train" -> train(shared, work, args);
       case "eval" -> eval(shared, work, args);
+      case "paired" -> paired(work, args);
       case "score" -> score(Path.of(args[1]));
       case "average" -> average(args);
       case "init" -> {
@@ -102,7 +107,7 @@ public final class RerankTrainExperiment {
         }
       }
       default -> throw new IllegalArgumentException(
-          "step must be fixture-split, prepare, train, eval, average, score or init, got '" + step + "'");
+          "step must be fixture-split, prepare, train, eval, paired, average, score or init, got '" + step + "'");
     }
   }
 
@@ -558,9 +563,11 @@ public final class RerankTrainExperiment {
     int sciFrom = 0;
     int sciTo = Integer.MAX_VALUE;
     String evidenceFor = null;
+    Path scoresOut = null;
     for (int i = 1; i < args.length; i++) {
       switch (args[i]) {
         case "--evidence" -> evidenceFor = args[++i];
+        case "--scores-out" -> scoresOut = Path.of(args[++i]);
         case "--model" -> {
           String[] kv = args[++i].split("=", 2);
           models.put(kv[0], Path.of(kv[1]));
@@ -579,6 +586,7 @@ public final class RerankTrainExperiment {
     // per model and weight: the relative gain over the first stage on each dev set
     Map<String, Map<Double, List<Double>>> gains = new LinkedHashMap<>();
     Map<String, List<String>> summaries = new LinkedHashMap<>();
+    Map<String, Map<String, List<float[]>>> raw = new LinkedHashMap<>(); // model -> set -> scores per query
     for (DevSet d : data.dev()) {
       boolean sci = d.name().startsWith("scifact");
       int from = sci ? Math.min(sciFrom, d.queries().size()) : 0;
@@ -604,6 +612,7 @@ public final class RerankTrainExperiment {
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         System.err.printf(Locale.ROOT, "%s on %s: %d pairs in %.1f s%n", m.getKey(), d.name(), pairs, secs);
+        raw.computeIfAbsent(m.getKey(), x -> new LinkedHashMap<>()).put(d.name(), scores);
         Map<String, Object> mj = new LinkedHashMap<>();
         RerankMetrics pure = RerankMetrics.of(qs, scores);
         mj.put("rerank", pure);
@@ -670,7 +679,160 @@ public final class RerankTrainExperiment {
       }
     }
     json.put("chosenWeight", chosen);
+    if (scoresOut != null) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("scifactRange", List.of(sciFrom, sciTo));
+      out.put("models", raw);
+      Files.writeString(scoresOut, GSON.toJson(out));
+      System.err.println("wrote raw scores to " + scoresOut);
+    }
     System.out.println(GSON.toJson(json));
+  }
+
+  // ---------------------------------------------------------------- paired
+
+  /** A model's scores, blended with the first stage at a weight: {@code NAME:W}. */
+  record Side(String model, double weight) {
+    static Side parse(String s) {
+      int at = s.lastIndexOf(':');
+      if (at <= 0) {
+        throw new IllegalArgumentException("expected NAME:WEIGHT (weight in [0, 1]), got '" + s + "'");
+      }
+      double w = Double.parseDouble(s.substring(at + 1));
+      if (!(w >= 0 && w <= 1)) {
+        throw new IllegalArgumentException("weight must be in [0, 1], got " + w + " in '" + s + "'");
+      }
+      return new Side(s.substring(0, at), w);
+    }
+
+    @Override
+    public String toString() {
+      return String.format(Locale.ROOT, "%s at w=%.1f", model, weight);
+    }
+  }
+
+  static void paired(Path work, String[] args) throws IOException {
+    Map<String, Map<String, List<float[]>>> scores = new LinkedHashMap<>();
+    List<Integer> range = null;
+    Side a = null;
+    Side b = null;
+    int resamples = 10_000;
+    for (int i = 1; i < args.length; i++) {
+      switch (args[i]) {
+        case "--scores" -> {
+          ScoresFile f = GSON.fromJson(Files.readString(Path.of(args[++i])), ScoresFile.class);
+          if (range != null && !range.equals(f.scifactRange())) {
+            throw new IllegalArgumentException("--scores files cover different SciFact ranges: " + range + " and "
+                + f.scifactRange());
+          }
+          range = f.scifactRange();
+          scores.putAll(f.models());
+        }
+        case "--a" -> a = Side.parse(args[++i]);
+        case "--b" -> b = Side.parse(args[++i]);
+        case "--resamples" -> resamples = Integer.parseInt(args[++i]);
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    if (a == null || b == null || range == null) {
+      throw new IllegalArgumentException("paired needs --scores FILE (at least one), --a NAME:W and --b NAME:W");
+    }
+    for (Side s : List.of(a, b)) {
+      if (!scores.containsKey(s.model())) {
+        throw new IllegalArgumentException("no scores for model '" + s.model() + "'; the files hold "
+            + scores.keySet());
+      }
+    }
+    Data data = load(work);
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("a", a.toString());
+    json.put("b", b.toString());
+    json.put("resamples", resamples);
+    System.out.printf(Locale.ROOT, "A = %s, B = %s; %d paired-bootstrap resamples (seed 7)%n", a, b, resamples);
+    System.out.println("| dev set | metric | queries | A | B | A - B | 95 % interval | p (sign flip) |");
+    System.out.println("|---|---|---|---|---|---|---|---|");
+    for (DevSet d : data.dev()) {
+      boolean sci = d.name().startsWith("scifact");
+      int from = sci ? Math.min(range.get(0), d.queries().size()) : 0;
+      int to = sci ? Math.min(range.get(1), d.queries().size()) : d.queries().size();
+      List<RerankQuery> qs = d.queries().subList(from, to);
+      List<float[]> fs = d.firstStageScores().subList(from, to);
+      double[] pa = perQuery(d, qs, blend(fs, scoresOf(scores, a, d, qs), a.weight()));
+      double[] pb = perQuery(d, qs, blend(fs, scoresOf(scores, b, d, qs), b.weight()));
+      double[] diff = new double[pa.length];
+      for (int i = 0; i < diff.length; i++) {
+        diff[i] = pa[i] - pb[i];
+      }
+      double mean = mean(diff);
+      Random random = new Random(7);
+      double[] boot = new double[resamples];
+      int extreme = 0;
+      for (int r = 0; r < resamples; r++) {
+        double sum = 0;
+        double flipped = 0;
+        for (int i = 0; i < diff.length; i++) {
+          sum += diff[random.nextInt(diff.length)];
+          flipped += random.nextBoolean() ? diff[i] : -diff[i];
+        }
+        boot[r] = sum / diff.length;
+        if (Math.abs(flipped / diff.length) >= Math.abs(mean) - 1e-12) {
+          extreme++;
+        }
+      }
+      java.util.Arrays.sort(boot);
+      double lo = boot[(int) Math.floor(0.025 * (resamples - 1))];
+      double hi = boot[(int) Math.ceil(0.975 * (resamples - 1))];
+      double p = (extreme + 1.0) / (resamples + 1.0);
+      String metric = sci ? "nDCG@10" : "MAP";
+      System.out.printf(Locale.ROOT, "| %s | %s | %d | %.4f | %.4f | %+.4f | [%+.4f, %+.4f] | %.3f |%n", d.name(),
+          metric, diff.length, mean(pa), mean(pb), mean, lo, hi, p);
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("metric", metric);
+      m.put("queries", diff.length);
+      m.put("a", mean(pa));
+      m.put("b", mean(pb));
+      m.put("difference", mean);
+      m.put("interval95", List.of(lo, hi));
+      m.put("pSignFlip", p);
+      json.put(d.name(), m);
+    }
+    System.out.println(GSON.toJson(json));
+  }
+
+  /** What {@code eval --scores-out} writes. */
+  record ScoresFile(List<Integer> scifactRange, Map<String, Map<String, List<float[]>>> models) {}
+
+  private static List<float[]> scoresOf(Map<String, Map<String, List<float[]>>> scores, Side s, DevSet d,
+      List<RerankQuery> qs) {
+    List<float[]> x = scores.get(s.model()).get(d.name());
+    if (x == null || x.size() != qs.size()) {
+      throw new IllegalArgumentException("scores of '" + s.model() + "' on " + d.name() + " cover "
+          + (x == null ? "no" : String.valueOf(x.size())) + " queries, the set has " + qs.size());
+    }
+    for (int i = 0; i < x.size(); i++) {
+      if (x.get(i).length != qs.get(i).passages().size()) {
+        throw new IllegalArgumentException("scores of '" + s.model() + "' on " + d.name() + ", query " + i
+            + ": " + x.get(i).length + " scores for " + qs.get(i).passages().size() + " candidates");
+      }
+    }
+    return x;
+  }
+
+  /** The set's metric (MAP on WikiQA, nDCG@10 on SciFact), query by query. */
+  private static double[] perQuery(DevSet d, List<RerankQuery> qs, List<float[]> scores) {
+    double[] out = new double[qs.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = key(d, RerankMetrics.of(qs.subList(i, i + 1), scores.subList(i, i + 1)));
+    }
+    return out;
+  }
+
+  private static double mean(double[] x) {
+    double s = 0;
+    for (double v : x) {
+      s += v;
+    }
+    return x.length == 0 ? Double.NaN : s / x.length;
   }
 
   /** The metric each set is judged by: MAP on WikiQA, nDCG@10 on SciFact. */
