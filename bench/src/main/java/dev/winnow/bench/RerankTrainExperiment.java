@@ -588,11 +588,11 @@ public final class RerankTrainExperiment {
     Map<String, List<String>> summaries = new LinkedHashMap<>();
     Map<String, Map<String, List<float[]>>> raw = new LinkedHashMap<>(); // model -> set -> scores per query
     for (DevSet d : data.dev()) {
-      boolean sci = d.name().startsWith("scifact");
-      int from = sci ? Math.min(sciFrom, d.queries().size()) : 0;
-      int to = sci ? Math.min(sciTo, d.queries().size()) : d.queries().size();
-      List<RerankQuery> qs = d.queries().subList(from, to);
-      List<float[]> fs = d.firstStageScores().subList(from, to);
+      DevSet part = part(d, sciFrom, sciTo);
+      int from = part == d ? 0 : Math.min(sciFrom, d.queries().size());
+      int to = from + part.queries().size();
+      List<RerankQuery> qs = part.queries();
+      List<float[]> fs = part.firstStageScores();
       Map<String, Object> set = new LinkedHashMap<>();
       RerankMetrics first = RerankMetrics.firstStage(qs);
       set.put("firstStage", Map.of("name", d.firstStage(), "metrics", first));
@@ -698,7 +698,12 @@ public final class RerankTrainExperiment {
       if (at <= 0) {
         throw new IllegalArgumentException("expected NAME:WEIGHT (weight in [0, 1]), got '" + s + "'");
       }
-      double w = Double.parseDouble(s.substring(at + 1));
+      double w;
+      try {
+        w = Double.parseDouble(s.substring(at + 1));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("expected NAME:WEIGHT (weight in [0, 1]), got '" + s + "'", e);
+      }
       if (!(w >= 0 && w <= 1)) {
         throw new IllegalArgumentException("weight must be in [0, 1], got " + w + " in '" + s + "'");
       }
@@ -753,10 +758,9 @@ public final class RerankTrainExperiment {
     System.out.println("|---|---|---|---|---|---|---|---|");
     for (DevSet d : data.dev()) {
       boolean sci = d.name().startsWith("scifact");
-      int from = sci ? Math.min(range.get(0), d.queries().size()) : 0;
-      int to = sci ? Math.min(range.get(1), d.queries().size()) : d.queries().size();
-      List<RerankQuery> qs = d.queries().subList(from, to);
-      List<float[]> fs = d.firstStageScores().subList(from, to);
+      DevSet part = part(d, range.get(0), range.get(1));
+      List<RerankQuery> qs = part.queries();
+      List<float[]> fs = part.firstStageScores();
       double[] pa = perQuery(d, qs, blend(fs, scoresOf(scores, a, d, qs), a.weight()));
       double[] pb = perQuery(d, qs, blend(fs, scoresOf(scores, b, d, qs), b.weight()));
       double[] diff = new double[pa.length];
@@ -833,6 +837,16 @@ public final class RerankTrainExperiment {
       s += v;
     }
     return x.length == 0 ? Double.NaN : s / x.length;
+  }
+
+  /** The queries of {@code d} that are evaluated: SciFact claims {@code [sciFrom, sciTo)} (clamped), all of WikiQA. */
+  private static DevSet part(DevSet d, int sciFrom, int sciTo) {
+    if (!d.name().startsWith("scifact")) {
+      return d;
+    }
+    int from = Math.min(sciFrom, d.queries().size());
+    int to = Math.min(sciTo, d.queries().size());
+    return new DevSet(d.name(), d.firstStage(), d.queries().subList(from, to), d.firstStageScores().subList(from, to));
   }
 
   /** The metric each set is judged by: MAP on WikiQA, nDCG@10 on SciFact. */
