@@ -21,11 +21,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.JobExecutionStatus;
 import org.apache.spark.Partitioner;
+import org.apache.spark.SparkJobInfo;
+import org.apache.spark.SparkStageInfo;
 import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -124,7 +129,9 @@ public final class ShardedIndexBuild implements Serializable {
    *
    * @throws IllegalArgumentException for a missing or mistyped column, or a target that already holds a shard set
    * <p>If a task fails for good (a bad row, a duplicate id) Spark's {@code SparkException} propagates (undeclared,
-   *     as from any action) with the row named in its message; nothing is committed then.
+   *     as from any action) with the row named in its message; nothing is committed then, and the call returns
+   *     only once every task of the build has ended (sibling tasks are killed; one that ignores the kill is
+   *     waited for, up to 60 s), so no attempt file lands in the target afterwards.
    * @throws UncheckedIOException if the target cannot be written
    */
   public ShardManifest write(Dataset<Row> encoded) {
@@ -153,16 +160,21 @@ public final class ShardedIndexBuild implements Serializable {
       int idCol = columns[0];
       List<ShardResult> results;
       sc.setJobGroup(job, "winnow sharded build into " + target, true);
+      JavaFutureAction<List<ShardResult>> action = null;
       try {
-        results = rows
+        action = rows
             .mapToPair(r -> new Tuple2<>(shardOfRow(r, idCol, idName, n), ShardRow.of(r, columns, metadataColumns)))
             .partitionBy(new ShardPartitioner(n))
             .mapPartitionsWithIndex((shard, it) -> List.of(buildShard(shard, it, job, hadoop.value())).iterator(), true)
-            .collect();
+            .collectAsync();
+        results = await(action);
       } catch (RuntimeException e) {
         // a failed job can leave sibling tasks running, still writing attempts: stop them before reporting, so
         // that nothing writes into the target after this call returns
-        quiesce(sc, job);
+        if (action != null) {
+          action.cancel(true);
+          quiesce(sc, action.jobIds());
+        }
         throw e;
       } finally {
         sc.clearJobGroup();
@@ -175,19 +187,43 @@ public final class ShardedIndexBuild implements Serializable {
     }
   }
 
-  /** Cancels the jobs of {@code group} and waits (up to 60 s) until none of their tasks runs. */
-  private static void quiesce(JavaSparkContext sc, String group) {
-    sc.cancelJobGroup(group);
+  /** The action's result; its failure as thrown by a plain {@code collect()} (Spark's exception, unwrapped). */
+  private static <T> T await(JavaFutureAction<T> action) {
+    try {
+      return action.get();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException("sharded build failed: " + cause, cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the sharded build ran; its jobs were cancelled", e);
+    }
+  }
+
+  /**
+   * Waits (up to 60 s) until every task of {@code jobs} has ended. Spark's status tracker is fed by an asynchronous
+   * listener bus, so a job that failed within milliseconds may not be visible yet: a job counts as settled only once
+   * the tracker shows it ended (its end event is posted after the kills of its running tasks and after their start
+   * events), and then only once none of its stages has an active task.
+   */
+  private static void quiesce(JavaSparkContext sc, List<Integer> jobs) {
     long deadline = System.nanoTime() + 60_000_000_000L;
     while (System.nanoTime() < deadline) {
       boolean running = false;
-      for (int id : sc.statusTracker().getJobIdsForGroup(group)) {
-        org.apache.spark.SparkJobInfo info = sc.statusTracker().getJobInfo(id);
-        if (info == null) {
+      for (int id : jobs) {
+        SparkJobInfo info = sc.statusTracker().getJobInfo(id);
+        if (info == null || info.status() == JobExecutionStatus.RUNNING) {
+          running = true;
           continue;
         }
         for (int stage : info.stageIds()) {
-          org.apache.spark.SparkStageInfo st = sc.statusTracker().getStageInfo(stage);
+          SparkStageInfo st = sc.statusTracker().getStageInfo(stage);
           running |= st != null && st.numActiveTasks() > 0;
         }
       }
@@ -195,7 +231,7 @@ public final class ShardedIndexBuild implements Serializable {
         return;
       }
       try {
-        Thread.sleep(50);
+        Thread.sleep(20);
       } catch (InterruptedException ie) {
         Thread.currentThread().interrupt();
         return;
@@ -234,6 +270,9 @@ public final class ShardedIndexBuild implements Serializable {
         index.save(local);
       }
       TaskContext task = TaskContext.get();
+      if (task != null) {
+        task.killTaskIfInterrupted();   // a sibling failed the job while this one built: write nothing
+      }
       String attempt = "shard-" + String.format("%05d", shard) + ".attempt-"
           + (task == null ? 0 : task.attemptNumber()) + "-" + (task == null ? 0 : task.taskAttemptId());
       Path dst = new Path(new Path(new Path(target, TEMPORARY), job), attempt);

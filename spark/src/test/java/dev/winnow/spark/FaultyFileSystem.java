@@ -3,6 +3,8 @@ package dev.winnow.spark;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -13,7 +15,8 @@ import org.apache.hadoop.util.Progressable;
 
 /**
  * The local file system under the scheme {@code faulty:} that breaks writes of shard files on demand: the
- * stream fails after 512 bytes, leaving a half-written attempt file, as a killed or crashing task would.
+ * stream fails after 512 bytes, leaving a half-written attempt file, as a killed or crashing task would. It can also
+ * delay the creation of chosen files ({@link #DELAYS}), to hold one task back while a sibling fails.
  * Registered by {@link SparkTesting} ({@code fs.faulty.impl}); the failure budget is static (local mode runs
  * tasks in this JVM).
  */
@@ -22,6 +25,9 @@ public class FaultyFileSystem extends RawLocalFileSystem {
   static final AtomicInteger FAILURES_LEFT = new AtomicInteger();
   static final AtomicInteger FAILED = new AtomicInteger();
   static volatile String target = "shard-00001.attempt";
+
+  /** Creating a file whose name contains a key sleeps its value in ms first, ignoring interrupts (a slow task). */
+  static final Map<String, Long> DELAYS = new ConcurrentHashMap<>();
 
   static void failNext(int times, String nameContains) {
     target = nameContains;
@@ -43,13 +49,31 @@ public class FaultyFileSystem extends RawLocalFileSystem {
   @Override
   public FSDataOutputStream create(Path f, FsPermission permission, boolean overwrite, int bufferSize,
       short replication, long blockSize, Progressable progress) throws IOException {
-    return faulty(f, super.create(f, permission, overwrite, bufferSize, replication, blockSize, progress));
+    return faulty(f, super.create(slow(f), permission, overwrite, bufferSize, replication, blockSize, progress));
   }
 
   @Override
   public FSDataOutputStream create(Path f, boolean overwrite, int bufferSize, short replication, long blockSize,
       Progressable progress) throws IOException {
-    return faulty(f, super.create(f, overwrite, bufferSize, replication, blockSize, progress));
+    return faulty(f, super.create(slow(f), overwrite, bufferSize, replication, blockSize, progress));
+  }
+
+  private static Path slow(Path f) {
+    long millis = DELAYS.entrySet().stream().filter(e -> f.getName().contains(e.getKey())).mapToLong(Map.Entry::getValue)
+        .sum();
+    long until = System.nanoTime() + millis * 1_000_000;
+    boolean interrupted = false;
+    for (long left; (left = until - System.nanoTime()) > 0; ) {
+      try {
+        Thread.sleep(Math.max(1, left / 1_000_000));
+      } catch (InterruptedException e) {
+        interrupted = true;   // as a task deep in a long, uninterruptible write would
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    return f;
   }
 
   private static FSDataOutputStream faulty(Path f, FSDataOutputStream out) {

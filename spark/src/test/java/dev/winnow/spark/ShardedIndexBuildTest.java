@@ -169,6 +169,31 @@ class ShardedIndexBuildTest {
   }
 
   @Test
+  void nothingIsWrittenIntoTheTargetAfterAFailedWriteReturns() throws Exception {
+    // shard 0 fails both of its attempts after 300 ms each; shard 1, already writing, takes 2 s and ignores the kill
+    Path target = tmp.resolve("late");
+    FaultyFileSystem.failNext(-1, "shard-00000.attempt");
+    FaultyFileSystem.DELAYS.put("shard-00000.attempt", 300L);
+    FaultyFileSystem.DELAYS.put("shard-00001.attempt", 2000L);
+    try {
+      assertThrows(Exception.class, () -> flat(uri(target, "faulty"), 2).write(data.limit(200)));
+      List<String> after = listing(target);
+      Thread.sleep(2500);   // longer than shard 1's delay: a write still under way would have landed by now
+      assertEquals(after, listing(target), "files appeared in the target after write() threw");
+      assertFalse(Files.exists(target.resolve(ShardManifest.FILE_NAME)));
+    } finally {
+      FaultyFileSystem.DELAYS.clear();
+      FaultyFileSystem.failNext(0, "none");
+    }
+  }
+
+  private static List<String> listing(Path dir) throws IOException {
+    try (Stream<Path> s = Files.walk(dir)) {
+      return s.map(p -> dir.relativize(p) + (Files.isRegularFile(p) ? " " + p.toFile().length() : "")).sorted().toList();
+    }
+  }
+
+  @Test
   void emptyTextsAndBadVectorsAreRejectedNamingTheRow() {
     for (Row bad : List.of(RowFactory.create("blank", "  ", vectors[0], 1, "en"),
         RowFactory.create("nulltext", null, vectors[0], 1, "en"),
