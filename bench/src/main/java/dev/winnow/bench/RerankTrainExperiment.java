@@ -46,13 +46,14 @@ import java.util.Set;
  * <ul>
  *   <li>{@code fixture-split [--depth N]}: reranks every SciFact train claim's dense top N with the shared fixture
  *       and writes per-claim nDCG@10 ({@code fixture-per-claim.tsv}), to find the claims it was not trained on.
- *   <li>{@code prepare [--dev-ids FILE]}: splits SciFact's 809 train claims into train and a dev part (seeded, or
+ *   <li>{@code prepare [--dev-ids FILE] [--scifact-filter on|off] [--data FILE]}: splits SciFact's 809 train claims into train and a dev part (seeded, or
  *       the claims FILE names), measures the first stages on that dev part (dense, BM25, hybrid linear 0.7 and
  *       0.4, top 100) and keeps the best one's top 100 per dev claim; WikiQA dev (answerable questions) ranked by
  *       MiniLM cosine; mines hard negatives with Winnow's own retrievers for SciFact train (best first stage) and
- *       the NQ sample (dense), and takes WikiQA train's judged negatives. Writes {@code data.json}.
+ *       the NQ sample (dense), and takes WikiQA train's judged negatives. Writes {@code data.json} (or {@code
+ *       --data FILE}). {@code --scifact-filter off} mines SciFact without the false-negative filter.
  *   <li>{@code train --loss POINTWISE_BCE|LISTWISE_SOFTMAX --out DIR [--lr --head-factor --batch --negatives
- *       --max-length --eval-every --epochs --init DIR --limit N --cap SOURCE=N --seed]}: fine-tunes
+ *       --max-length --eval-every --epochs --init DIR --limit N --cap SOURCE=N --seed --data FILE]}: fine-tunes
  *       all-MiniLM-L6-v2 with a fresh head, or continues training the cross-encoder in {@code --init DIR};
  *       checkpoints by the MAP of a dev subset (WikiQA dev + the top 20 of 40 SciFact dev claims).
  *   <li>{@code eval --model NAME=DIR ... [--evidence NAME] [--scifact-range FROM:TO]}: reranks both dev sets with
@@ -115,14 +116,24 @@ public final class RerankTrainExperiment {
 
   static void prepare(Path shared, Path root, Path work, String[] args) throws IOException {
     Path devIdsFile = null;
+    Path dataFile = work.resolve("data.json");
+    boolean scifactFilter = true;
     for (int i = 1; i < args.length; i++) {
-      if (args[i].equals("--dev-ids")) {
-        devIdsFile = Path.of(args[++i]);
-      } else {
-        throw new IllegalArgumentException("unknown option " + args[i]);
+      switch (args[i]) {
+        case "--dev-ids" -> devIdsFile = Path.of(args[++i]);
+        case "--data" -> dataFile = Path.of(args[++i]);
+        case "--scifact-filter" -> {
+          String v = args[++i];
+          if (!v.equals("on") && !v.equals("off")) {
+            throw new IllegalArgumentException("--scifact-filter must be on or off, got '" + v + "'");
+          }
+          scifactFilter = v.equals("on");
+        }
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
     Map<String, Object> facts = new LinkedHashMap<>();
+    facts.put("scifactFalseNegativeFilter", scifactFilter);
     Map<String, List<RerankExample>> train = new LinkedHashMap<>();
     List<DevSet> dev = new ArrayList<>();
     Path sf = shared.resolve("data/scifact");
@@ -208,8 +219,12 @@ public final class RerankTrainExperiment {
         mq.add(new HardNegativeMiner.Query(scifact.queries().get(qid), pos,
             pos.stream().map(text::get).toList()));
       }
-      HardNegativeMiner.Mined mined = HardNegativeMiner.builder(sfRetriever).options(bestOptions).depth(30)
-          .negatives(10).build().mine(mq);
+      HardNegativeMiner.Builder sfMiner = HardNegativeMiner.builder(sfRetriever).options(bestOptions).depth(30)
+          .negatives(10);
+      if (!scifactFilter) {
+        sfMiner.noFalseNegativeFilter();   // keep what the bi-encoder prefers to the positive (the hardest negatives)
+      }
+      HardNegativeMiner.Mined mined = sfMiner.build().mine(mq);
       train.put("scifact", examples(mq, mined));
       facts.put("scifactMining", Map.of("queries", mq.size(), "positivesDropped", mined.positivesDropped(),
           "filteredAsPossibleFalseNegatives", mined.filtered()));
@@ -278,7 +293,7 @@ public final class RerankTrainExperiment {
           + RerankMetrics.firstStage(wq));
     }
     train.forEach((k, v) -> facts.put("train." + k, v.size()));
-    Files.writeString(work.resolve("data.json"), GSON.toJson(new Data(train, dev, facts)), StandardCharsets.UTF_8);
+    Files.writeString(dataFile, GSON.toJson(new Data(train, dev, facts)), StandardCharsets.UTF_8);
     System.out.println(GSON.toJson(facts));
   }
 
@@ -382,6 +397,7 @@ public final class RerankTrainExperiment {
     Path init = null;
     int limit = Integer.MAX_VALUE;
     long seed = 42;
+    Path dataFile = work.resolve("data.json");
     Map<String, Integer> caps = new LinkedHashMap<>();
     for (int i = 1; i < args.length; i++) {
       switch (args[i]) {
@@ -401,13 +417,14 @@ public final class RerankTrainExperiment {
         case "--init" -> init = Path.of(args[++i]);
         case "--limit" -> limit = Integer.parseInt(args[++i]);
         case "--seed" -> seed = Long.parseLong(args[++i]);
+        case "--data" -> dataFile = Path.of(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
     if (out == null) {
       throw new IllegalArgumentException("--out DIR is required");
     }
-    Data data = load(work);
+    Data data = GSON.fromJson(Files.readString(dataFile), Data.class);
     List<RerankExample> all = new ArrayList<>();
     long sampleSeed = seed;
     data.train().forEach((source, examples) -> {
