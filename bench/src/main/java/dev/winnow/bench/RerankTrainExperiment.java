@@ -46,8 +46,8 @@ import java.util.Set;
  * <ul>
  *   <li>{@code fixture-split [--depth N]}: reranks every SciFact train claim's dense top N with the shared fixture
  *       and writes per-claim nDCG@10 ({@code fixture-per-claim.tsv}), to find the claims it was not trained on.
- *   <li>{@code prepare [--dev-ids FILE] [--scifact-filter on|off] [--data FILE]}: splits SciFact's 809 train claims into train and a dev part (seeded, or
- *       the claims FILE names), measures the first stages on that dev part (dense, BM25, hybrid linear 0.7 and
+ *   <li>{@code prepare [--dev-ids FILE] [--scifact-filter on|off] [--data FILE]}: splits SciFact's 809 train
+ *       claims into train and a dev part (seeded, or the claims FILE names), measures the first stages on that dev part (dense, BM25, hybrid linear 0.7 and
  *       0.4, top 100) and keeps the best one's top 100 per dev claim; WikiQA dev (answerable questions) ranked by
  *       MiniLM cosine; mines hard negatives with Winnow's own retrievers for SciFact train (best first stage) and
  *       the NQ sample (dense), and takes WikiQA train's judged negatives. Writes {@code data.json} (or {@code
