@@ -378,8 +378,9 @@ public final class RerankTrainExperiment {
     return out;
   }
 
-  static Data load(Path work) throws IOException {
-    return GSON.fromJson(Files.readString(work.resolve("data.json")), Data.class);
+  /** What {@code prepare} wrote to {@code file} ({@code data.json} in the work folder unless {@code --data}). */
+  static Data load(Path file) throws IOException {
+    return GSON.fromJson(Files.readString(file), Data.class);
   }
 
   // ---------------------------------------------------------------- train
@@ -424,7 +425,7 @@ public final class RerankTrainExperiment {
     if (out == null) {
       throw new IllegalArgumentException("--out DIR is required");
     }
-    Data data = GSON.fromJson(Files.readString(dataFile), Data.class);
+    Data data = load(dataFile);
     List<RerankExample> all = new ArrayList<>();
     long sampleSeed = seed;
     data.train().forEach((source, examples) -> {
@@ -598,7 +599,7 @@ public final class RerankTrainExperiment {
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
-    Data data = load(work);
+    Data data = load(work.resolve("data.json"));
     Map<String, Object> json = new LinkedHashMap<>();
     // per model and weight: the relative gain over the first stage on each dev set
     Map<String, Map<Double, List<Double>>> gains = new LinkedHashMap<>();
@@ -765,7 +766,7 @@ public final class RerankTrainExperiment {
             + scores.keySet());
       }
     }
-    Data data = load(work);
+    Data data = load(work.resolve("data.json"));
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("a", a.toString());
     json.put("b", b.toString());
